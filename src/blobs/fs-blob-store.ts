@@ -1,0 +1,147 @@
+/** File-system BlobStore: temp file, fsync, rename, directory fsync (durable before the referencing commit). */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { open, rename, rm, stat, readdir, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable, type Readable } from 'node:stream';
+import type { BlobId } from '../store/ids.ts';
+import type { BlobStore, BlobWriter } from './blob-store.ts';
+
+export class FsBlobStore implements BlobStore {
+  readonly root: string;
+  readonly tmp: string;
+  #dirsMade = new Set<string>();
+
+  constructor(root: string) {
+    this.root = root;
+    this.tmp = join(root, 'tmp');
+    mkdirSync(this.tmp, { recursive: true });
+  }
+
+  path(id: BlobId): string {
+    if (!/^[0-9a-f]{64}$/.test(id)) throw new Error('invalid blob id');
+    return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
+  }
+
+  createWriter(): BlobWriter {
+    const tmpPath = join(this.tmp, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const file = createWriteStream(tmpPath, { flags: 'wx' });
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        size += chunk.length;
+        file.write(chunk, cb);
+      },
+      final(cb) {
+        file.end(cb);
+      },
+    });
+    const closed = new Promise<void>((resolve, reject) => {
+      file.once('close', resolve);
+      file.once('error', reject);
+    });
+    return {
+      stream,
+      finish: async () => {
+        if (!stream.writableEnded) stream.end();
+        await closed;
+        const id = hash.digest('hex') as BlobId;
+        await this.#publish(tmpPath, id);
+        return { id, size };
+      },
+      abort: async () => {
+        stream.destroy();
+        file.destroy();
+        await rm(tmpPath, { force: true });
+      },
+    };
+  }
+
+  async put(data: Buffer): Promise<{ id: BlobId; size: number }> {
+    const id = createHash('sha256').update(data).digest('hex') as BlobId;
+    const tmpPath = join(this.tmp, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+    const fh = await open(tmpPath, 'wx');
+    try {
+      await fh.writeFile(data);
+    } finally {
+      await fh.close();
+    }
+    await this.#publish(tmpPath, id);
+    return { id, size: data.length };
+  }
+
+  /** fsync the temp file, rename into place, fsync the directory. An existing blob wins. */
+  async #publish(tmpPath: string, id: BlobId): Promise<void> {
+    const dest = this.path(id);
+    const dir = join(this.root, id.slice(0, 2), id.slice(2, 4));
+    if (await this.exists(id)) {
+      await rm(tmpPath, { force: true });
+      return;
+    }
+    const fh = await open(tmpPath, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (!this.#dirsMade.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#dirsMade.add(dir);
+    }
+    await rename(tmpPath, dest);
+    const dh = await open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  }
+
+  read(id: BlobId, range?: { start: number; end: number }): Readable {
+    // `end` is exclusive here; fs streams take an inclusive end.
+    if (range && range.end <= range.start) return createReadStream(this.path(id), { start: 0, end: -1 });
+    return createReadStream(this.path(id), range ? { start: range.start, end: range.end - 1 } : undefined);
+  }
+
+  async get(id: BlobId, range?: { start: number; end: number }): Promise<Buffer> {
+    if (!range) return readFile(this.path(id));
+    const len = Math.max(0, range.end - range.start);
+    const buf = Buffer.alloc(len);
+    if (len === 0) return buf;
+    const fh = await open(this.path(id), 'r');
+    try {
+      const { bytesRead } = await fh.read(buf, 0, len, range.start);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async exists(id: BlobId): Promise<boolean> {
+    try {
+      await stat(this.path(id));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async delete(id: BlobId): Promise<void> {
+    await rm(this.path(id), { force: true });
+  }
+
+  async *list(olderThanMs: number): AsyncIterable<BlobId> {
+    const cutoff = Date.now() - olderThanMs;
+    for (const a of await readdir(this.root).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{2}$/.test(a)) continue;
+      for (const b of await readdir(join(this.root, a)).catch(() => [] as string[])) {
+        for (const f of await readdir(join(this.root, a, b)).catch(() => [] as string[])) {
+          const s = await stat(join(this.root, a, b, f)).catch(() => null);
+          if (s && s.mtimeMs < cutoff) yield f as BlobId;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/** Choose and open the backend (SQLite in the data dir, or PostgreSQL), migrate, wire the feed. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
+import { Store } from './store.ts';
+import { ChangeFeed, decodeChange, encodeChange } from './feed.ts';
+import { openSqlite } from './sqlite/open.ts';
+import { openPostgres } from './postgres/open.ts';
+import { migrations } from './migrations/index.ts';
+import type { Dialect } from './migrations/types.ts';
+
+export interface OpenStoreOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Listen for changes made by other nodes (PostgreSQL only). */
+  listen?: boolean;
+}
+
+export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      return Object.fromEntries(migrations.map((m) => [m.name, { up: (d: Kysely<any>) => m.up(d, dialect) }]));
+    },
+  };
+  const migrator = new Migrator({ db, provider, migrationTableName: 'preau_migrations', migrationLockTableName: 'preau_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const feed = new ChangeFeed();
+  if (opts.databaseUrl) {
+    const { db, pool } = openPostgres(opts.databaseUrl);
+    await migrate(db, 'postgres');
+    let listener: pg.Client | null = null;
+    const store = new Store(db, 'postgres', feed, async () => {
+      await listener?.end().catch(() => {});
+    });
+    if (opts.listen !== false) {
+      listener = new pg.Client({ connectionString: opts.databaseUrl });
+      await listener.connect();
+      await listener.query('LISTEN preau_changes');
+      listener.on('notification', (n) => {
+        if (!n.payload) return;
+        const { node, change } = decodeChange(n.payload);
+        if (node !== store.nodeId) feed.deliver(change);
+      });
+      listener.on('error', () => {});
+      feed.attachRemote((c) => {
+        pool.query('SELECT pg_notify($1, $2)', ['preau_changes', encodeChange(store.nodeId, c)]).catch(() => {});
+      });
+    }
+    return store;
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const { db } = openSqlite(join(opts.dataDir, 'preau.sqlite'));
+  await migrate(db, 'sqlite');
+  return new Store(db, 'sqlite', feed);
+}

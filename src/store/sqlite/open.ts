@@ -1,0 +1,56 @@
+/** Kysely over node:sqlite: WAL, synchronous=FULL, foreign keys, a statement cache. */
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { DB } from '../schema.ts';
+
+class CachedStatement implements SqliteStatement {
+  readonly reader: boolean;
+  #stmt: StatementSync;
+  constructor(stmt: StatementSync) {
+    this.#stmt = stmt;
+    this.reader = stmt.columns().length > 0;
+  }
+  all(parameters: ReadonlyArray<unknown>): unknown[] {
+    return this.#stmt.all(...(parameters as any[]));
+  }
+  run(parameters: ReadonlyArray<unknown>) {
+    return this.#stmt.run(...(parameters as any[]));
+  }
+  iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
+    return this.#stmt.iterate(...(parameters as any[])) as IterableIterator<unknown>;
+  }
+}
+
+/** Wraps DatabaseSync with a bounded prepared-statement cache (Kysely prepares on every query). */
+export class NodeSqliteDatabase implements SqliteDatabase {
+  readonly raw: DatabaseSync;
+  #cache = new Map<string, CachedStatement>();
+  constructor(path: string) {
+    this.raw = new DatabaseSync(path);
+    this.raw.exec('PRAGMA journal_mode=WAL');
+    this.raw.exec('PRAGMA synchronous=FULL');
+    this.raw.exec('PRAGMA foreign_keys=ON');
+    this.raw.exec('PRAGMA busy_timeout=5000');
+    this.raw.exec('PRAGMA cache_size=-65536');
+    this.raw.exec('PRAGMA temp_store=MEMORY');
+  }
+  prepare(sql: string): SqliteStatement {
+    let s = this.#cache.get(sql);
+    if (!s) {
+      if (this.#cache.size > 2000) this.#cache.clear();
+      s = new CachedStatement(this.raw.prepare(sql));
+      this.#cache.set(sql, s);
+    }
+    return s;
+  }
+  close(): void {
+    this.#cache.clear();
+    this.raw.close();
+  }
+}
+
+export function openSqlite(path: string): { db: Kysely<DB>; raw: NodeSqliteDatabase } {
+  const raw = new NodeSqliteDatabase(path);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  return { db, raw };
+}
