@@ -30,8 +30,30 @@ export const configSchema = z.strictObject({
   relayHost: z.string().regex(/^[^:\s]+(:\d+)?$/, 'must be host:port').optional(),
   relayUser: z.string().optional(),
   relayPassword: z.string().optional(),
+  /** Submission (RFC 6409): maximum recipients per message. */
+  submissionMaxRecipients: z.coerce.number().int().min(1).default(100),
+  /** Per-account hourly messages: warning logged (submission.rate.warning) / hard limit (451 4.7.1). */
+  submissionHourlyMessagesWarn: z.coerce.number().int().min(1).default(200),
+  submissionHourlyMessagesLimit: z.coerce.number().int().min(1).default(500),
+  /** Per-account hourly recipients: warning level / hard limit. */
+  submissionHourlyRecipientsWarn: z.coerce.number().int().min(1).default(1000),
+  submissionHourlyRecipientsLimit: z.coerce.number().int().min(1).default(2000),
+  /** Store a copy of SMTP-submitted mail in Sent (off: clients such as Thunderbird APPEND it themselves). */
+  submissionSaveSent: bool.default(false),
+  /** Outbound: simultaneous SMTP connections in all, and per destination domain. */
+  outboundConcurrency: z.coerce.number().int().min(1).default(10),
+  outboundDomainConcurrency: z.coerce.number().int().min(1).default(3),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   supportContact: z.string().default(''),
+  /** Sign-in (src/auth): idle and absolute session lifetimes; shorter ones for "shared computer". */
+  sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  sessionAbsoluteHours: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  sharedSessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  sharedSessionAbsoluteHours: z.coerce.number().min(0.1).max(24).default(4),
+  /** Roles that must use two-factor authentication (comma-separated); admin always does. */
+  require2faRoles: z.string().regex(/^\s*((user|helpdesk|admin)\s*(,\s*(user|helpdesk|admin)\s*)*)?$/, 'must be a comma-separated list of user, helpdesk, admin').default('admin'),
+  /** Extra origins allowed on state-changing HTTP requests besides publicUrl's (comma-separated). */
+  httpAllowedOrigins: z.string().default(''),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

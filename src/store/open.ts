@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
+import { Migrator, OperationNodeTransformer, type ColumnDefinitionNode, type Kysely, type KyselyPlugin, type MigrationProvider, type PluginTransformQueryArgs, type RootOperationNode, type UnknownRow, type QueryResult, type PluginTransformResultArgs } from 'kysely';
 import { Store } from './store.ts';
 import { ChangeFeed, decodeChange, encodeChange } from './feed.ts';
 import { openSqlite } from './sqlite/open.ts';
@@ -17,7 +17,25 @@ export interface OpenStoreOptions {
   listen?: boolean;
 }
 
-export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+/** PostgreSQL has no AUTO_INCREMENT: `bigserial` (idType) already provides it, so drop the flag. */
+class NoAutoIncrement extends OperationNodeTransformer {
+  protected override transformColumnDefinition(node: ColumnDefinitionNode): ColumnDefinitionNode {
+    const n = super.transformColumnDefinition(node);
+    return n.autoIncrement ? { ...n, autoIncrement: undefined } : n;
+  }
+}
+
+const noAutoIncrementPlugin: KyselyPlugin = {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return new NoAutoIncrement().transformNode(args.node);
+  },
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  },
+};
+
+export async function migrate(db0: Kysely<any>, dialect: Dialect): Promise<void> {
+  const db = dialect === 'postgres' ? db0.withPlugin(noAutoIncrementPlugin) : db0;
   const provider: MigrationProvider = {
     async getMigrations() {
       return Object.fromEntries(migrations.map((m) => [m.name, { up: (d: Kysely<any>) => m.up(d, dialect) }]));

@@ -54,27 +54,39 @@ export interface MailboxesTable {
   sort_order: number;
 }
 
-export interface MessagesTable {
+/** One row per distinct message content (blob): everything parsed once from the bytes.
+ *  A bulletin to 50 000 staff has one body row, one blob, and 50 000 `messages` rows. */
+export interface BodiesTable {
   id: Generated<number>;
-  account_id: number;
   blob_id: string;
-  thread_id: number;
   size: number;
-  received_at: number;
   sent_at: number | null;
   message_id: string | null;
   in_reply_to: string | null;
   references: string | null;
   subject: string;
   from_addr: string; // JSON EmailAddress[]
+  sender: string;
   to_addr: string;
   cc_addr: string;
   bcc_addr: string;
   reply_to: string;
   preview: string;
   has_attachment: number;
-  /** JSON: MimeSummary (envelope, bodyStructure with byte offsets, attachments). */
+  /** JSON: ParsedMessage minus text/html/headers (root MimePart with offsets, envelope, attachments ...). */
   structure: string;
+  created_at: number;
+}
+
+/** One row per message in an account (JMAP Email). Placed in mailboxes by mailbox_messages. */
+export interface MessagesTable {
+  id: Generated<number>;
+  account_id: number;
+  body_id: number;
+  blob_id: string;
+  thread_id: number;
+  size: number;
+  received_at: number;
   /** JSON: security verdict (tags, scores, authentication results), null when none. */
   verdict: string | null;
   created_modseq: number;
@@ -151,6 +163,7 @@ export interface DB {
   accounts: AccountsTable;
   addresses: AddressesTable;
   mailboxes: MailboxesTable;
+  bodies: BodiesTable;
   messages: MessagesTable;
   mailbox_messages: MailboxMessagesTable;
   blobs: BlobsTable;

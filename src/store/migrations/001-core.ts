@@ -84,19 +84,17 @@ export const m001Core: Migration = {
       .execute();
     await db.schema.createIndex('blobs_unreferenced').on('blobs').column('unreferenced_at').execute();
     await db.schema
-      .createTable('messages')
+      .createTable('bodies')
       .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
-      .addColumn('account_id', big, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-      .addColumn('blob_id', 'text', (c) => c.notNull())
-      .addColumn('thread_id', big, (c) => c.notNull())
+      .addColumn('blob_id', 'text', (c) => c.notNull().unique())
       .addColumn('size', big, (c) => c.notNull())
-      .addColumn('received_at', big, (c) => c.notNull())
       .addColumn('sent_at', big)
       .addColumn('message_id', 'text')
       .addColumn('in_reply_to', 'text')
       .addColumn('references', 'text')
       .addColumn('subject', 'text', (c) => c.notNull())
       .addColumn('from_addr', 'text', (c) => c.notNull())
+      .addColumn('sender', 'text', (c) => c.notNull())
       .addColumn('to_addr', 'text', (c) => c.notNull())
       .addColumn('cc_addr', 'text', (c) => c.notNull())
       .addColumn('bcc_addr', 'text', (c) => c.notNull())
@@ -104,13 +102,26 @@ export const m001Core: Migration = {
       .addColumn('preview', 'text', (c) => c.notNull())
       .addColumn('has_attachment', 'integer', (c) => c.notNull())
       .addColumn('structure', 'text', (c) => c.notNull())
+      .addColumn('created_at', big, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('messages')
+      .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+      .addColumn('account_id', big, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('body_id', big, (c) => c.notNull().references('bodies.id'))
+      .addColumn('blob_id', 'text', (c) => c.notNull())
+      .addColumn('thread_id', big, (c) => c.notNull())
+      .addColumn('size', big, (c) => c.notNull())
+      .addColumn('received_at', big, (c) => c.notNull())
       .addColumn('verdict', 'text')
       .addColumn('created_modseq', big, (c) => c.notNull())
       .addColumn('updated_modseq', big, (c) => c.notNull())
       .execute();
+    await db.schema.createIndex('messages_account_body').on('messages').columns(['account_id', 'body_id']).execute();
     await db.schema.createIndex('messages_account_received').on('messages').columns(['account_id', 'received_at']).execute();
     await db.schema.createIndex('messages_thread').on('messages').columns(['account_id', 'thread_id']).execute();
     await db.schema.createIndex('messages_blob').on('messages').column('blob_id').execute();
+    await db.schema.createIndex('messages_body').on('messages').column('body_id').execute();
     await db.schema
       .createTable('mailbox_messages')
       .addColumn('account_id', big, (c) => c.notNull())
@@ -151,14 +162,14 @@ export const m001Core: Migration = {
       .addColumn('account_id', big, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
       .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'account_id'])
       .execute();
-    // Full-text index (ARCHITECTURE.md "Data model"): FTS5 on SQLite, tsvector on PostgreSQL.
-    // Text is diacritic-folded in JS for both so a search for "reunion" finds "réunion".
+    // Full-text index (ARCHITECTURE.md "Data model"): FTS5 on SQLite, tsvector on PostgreSQL,
+    // one document per body (rowid = bodies.id): a bulletin to 50 000 staff is indexed once and a
+    // search joins the account's messages on body_id. Text is diacritic-folded in JS for both.
     if (dialect === 'sqlite') {
       await sql`CREATE VIRTUAL TABLE message_fts USING fts5(subject, addrs, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(db);
     } else {
-      await sql`CREATE TABLE message_fts (message_id bigint PRIMARY KEY, account_id bigint NOT NULL, tsv tsvector NOT NULL)`.execute(db);
+      await sql`CREATE TABLE message_fts (body_id bigint PRIMARY KEY, tsv tsvector NOT NULL)`.execute(db);
       await sql`CREATE INDEX message_fts_tsv ON message_fts USING gin (tsv)`.execute(db);
-      await sql`CREATE INDEX message_fts_account ON message_fts (account_id)`.execute(db);
     }
   },
 };

@@ -1,5 +1,9 @@
 /** Ordered list of migrations, one set for both dialects. Append only; never edit a landed one. */
 import type { Migration } from './types.ts';
 import { m001Core } from './001-core.ts';
+import { m010Auth } from './010-auth.ts';
+import { m030Security } from './030-security.ts';
+import { m040Queue } from './040-queue.ts';
+import { m060Jmap } from './060-jmap.ts';
 
-export const migrations: Migration[] = [m001Core];
+export const migrations: Migration[] = [m001Core, m010Auth, m030Security, m040Queue, m060Jmap];

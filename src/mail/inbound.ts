@@ -1,0 +1,94 @@
+/** Inbound delivery after DATA: trace headers, inspection (authentication, spam, phishing), ingest. */
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import type { AccountId } from '../store/ids.ts';
+import type { ParsedMessage } from '../mime/types.ts';
+import { parseMessage } from '../mime/index.ts';
+import { ingest, type IngestTarget } from './ingest.ts';
+
+export interface InboundSession {
+  id: string;
+  remoteAddress: string;
+  clientHostname: string;
+  helo: string;
+  secure: boolean;
+  mailFrom: string;
+  utf8: boolean;
+}
+
+/** What the protection layer decides for one message (per recipient keywords/mailbox allowed). */
+export interface InspectionResult {
+  /** Raw header lines (CRLF-terminated) to prepend, e.g. Authentication-Results. */
+  prepend?: string;
+  /** A replacement of the raw message (e.g. foreign Authentication-Results removed). */
+  raw?: Buffer;
+  action: 'inbox' | 'junk' | 'reject';
+  rejectCode?: number;
+  rejectMessage?: string;
+  keywords?: string[];
+  verdict?: unknown;
+  /** Per-recipient override (user allow/block lists, personal classifier). */
+  perAccount?: Map<AccountId, { action: 'inbox' | 'junk'; keywords?: string[]; verdict?: unknown }>;
+}
+
+export type InboundInspector = (input: { raw: Buffer; parsed: ParsedMessage; session: InboundSession; recipients: { address: string; account: AccountId }[] }) => Promise<InspectionResult>;
+
+export type InboundOutcome = { kind: 'delivered'; id: string; overQuota: AccountId[] } | { kind: 'rejected'; code: number; message: string };
+
+function rfc2822Date(d: Date): string {
+  return d.toUTCString().replace('GMT', '+0000');
+}
+
+/** RFC 5321 §4.4: the Received trace line, and Return-Path at final delivery. */
+export function traceHeaders(ctx: AppContext, s: InboundSession, id: string, rcpt: string | null, now: number): string {
+  const proto = `${s.utf8 ? 'UTF8' : ''}ESMTP${s.secure ? 'S' : ''}`;
+  const from = `${s.helo || 'unknown'} (${s.clientHostname && s.clientHostname !== `[${s.remoteAddress}]` ? s.clientHostname + ' ' : ''}[${s.remoteAddress}])`;
+  const forPart = rcpt ? `\r\n\tfor <${rcpt}>` : '';
+  return `Return-Path: <${s.mailFrom}>\r\nReceived: from ${from}\r\n\tby ${ctx.config.hostname} (Préau) with ${proto} id ${id}${forPart};\r\n\t${rfc2822Date(new Date(now))}\r\n`;
+}
+
+export async function deliverInbound(ctx: AppContext, input: { raw: Buffer; session: InboundSession; recipients: { address: string; account: AccountId }[]; inspect?: InboundInspector }): Promise<InboundOutcome> {
+  const id = randomBytes(8).toString('hex').toUpperCase();
+  const now = ctx.store.clock();
+  let raw = input.raw;
+  let prepend = traceHeaders(ctx, input.session, id, input.recipients.length === 1 ? input.recipients[0].address : null, now);
+  let inspection: InspectionResult = { action: 'inbox' };
+  if (input.inspect) {
+    const parsed0 = await parseMessage(raw);
+    inspection = await input.inspect({ raw, parsed: parsed0, session: input.session, recipients: input.recipients });
+    if (inspection.action === 'reject') {
+      ctx.log.info({ event: 'smtp.delivery.rejected', cid: input.session.id, reason: 'policy' });
+      return { kind: 'rejected', code: inspection.rejectCode ?? 550, message: inspection.rejectMessage ?? '5.7.1 Message refused by policy / Message refusé' };
+    }
+    if (inspection.raw) raw = inspection.raw;
+    if (inspection.prepend) prepend += inspection.prepend;
+  }
+  const finalRaw = Buffer.concat([Buffer.from(prepend, 'utf8'), raw]);
+  const parsed = await parseMessage(finalRaw);
+  // Group targets by verdict so each distinct verdict is one ingest (usually one).
+  const groups = new Map<string, { targets: IngestTarget[]; verdict: unknown }>();
+  for (const r of input.recipients) {
+    const per = inspection.perAccount?.get(r.account);
+    const action = per?.action ?? (inspection.action === 'junk' ? 'junk' : 'inbox');
+    const keywords = per?.keywords ?? inspection.keywords ?? [];
+    const verdict = per?.verdict ?? inspection.verdict;
+    const key = `${action}|${keywords.join(',')}|${per ? r.account : ''}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { targets: [], verdict }));
+    g.targets.push({ account: r.account, role: action === 'junk' ? 'junk' : 'inbox', keywords });
+  }
+  const overQuota: AccountId[] = [];
+  let delivered = 0;
+  for (const g of groups.values()) {
+    const res = await ingest(ctx, { raw: finalRaw, parsed, targets: g.targets, receivedAt: now, verdict: g.verdict });
+    overQuota.push(...res.overQuota);
+    delivered += res.delivered.length;
+  }
+  if (!delivered && overQuota.length) {
+    // RFC 3463 X.2.2 / issue: the message would exceed every recipient's quota.
+    return { kind: 'rejected', code: 552, message: '5.2.2 Mailbox full: this message would exceed the quota / Boîte aux lettres pleine' };
+  }
+  if (overQuota.length) ctx.log.warn({ event: 'smtp.delivery.over_quota', cid: input.session.id, accounts: overQuota });
+  ctx.log.info({ event: 'smtp.delivery.accepted', cid: input.session.id, id, recipients: delivered, size: finalRaw.length });
+  return { kind: 'delivered', id, overQuota };
+}

@@ -1,0 +1,281 @@
+/** mail.ingest: the one entry point that stores a message (SMTP delivery, IMAP APPEND, JMAP import,
+ *  local submission, DSN). One blob, one body row, one message row per account, in one transaction. */
+import { sql } from 'kysely';
+import type { Store, WriteTx } from '../store/store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { AccountId, BlobId, EmailId, MailboxId, ModSeq, SessionId, ThreadId, Uid } from '../store/ids.ts';
+import type { ParsedMessage } from '../mime/types.ts';
+import { parseMessage, baseSubject } from '../mime/index.ts';
+import { foldForSearch } from './fold.ts';
+
+export interface IngestTarget {
+  account: AccountId;
+  mailbox?: MailboxId;
+  /** Mailbox role when `mailbox` is not given; default 'inbox'. */
+  role?: string;
+  /** IMAP flags / keywords, e.g. '\\Seen', '$Junk'. */
+  keywords?: string[];
+}
+
+export interface IngestInput {
+  raw: Buffer;
+  parsed?: ParsedMessage;
+  targets: IngestTarget[];
+  receivedAt?: number;
+  verdict?: unknown;
+  origin?: SessionId;
+  /** Default true: a target whose account would exceed its quota is not delivered (reported in overQuota). */
+  enforceQuota?: boolean;
+}
+
+export interface IngestDelivery {
+  account: AccountId;
+  mailboxId: MailboxId;
+  uid: Uid;
+  uidValidity: number;
+  emailId: EmailId;
+  threadId: ThreadId;
+  modseq: ModSeq;
+}
+
+export interface IngestResult {
+  blobId: BlobId;
+  size: number;
+  delivered: IngestDelivery[];
+  overQuota: AccountId[];
+}
+
+export class IngestError extends Error {
+  code: 'OVERQUOTA' | 'MAILBOX_NOT_FOUND' | 'NO_TARGET';
+  constructor(code: IngestError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface IngestDeps {
+  store: Store;
+  blobs: BlobStore;
+}
+
+/** Rows per multi-row statement (SQLite allows 32 766 parameters). */
+const CHUNK = 400;
+
+/** JSON kept in bodies.structure: the parse result minus the bulky text fields. */
+function structureJson(p: ParsedMessage): string {
+  const { text: _t, html: _h, headers: _hd, ...rest } = p;
+  return JSON.stringify(rest);
+}
+
+const addrText = (list: { name: string | null; email: string }[]) => list.map((a) => `${a.name ?? ''} ${a.email}`).join(' ');
+
+/**
+ * Store a message for every target. The blob is written and fsynced first, then one transaction
+ * inserts the body, the messages and their placements, quota usage and the change log; the
+ * promise resolves after commit (ARCHITECTURE.md "The way a message travels").
+ */
+export async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
+  if (!input.targets.length) throw new IngestError('NO_TARGET', 'no recipient');
+  const parsed = input.parsed ?? (await parseMessage(input.raw));
+  const blob = await deps.blobs.put(input.raw);
+  const size = blob.size;
+  const receivedAt = input.receivedAt ?? deps.store.clock();
+  const byAccount = new Map<AccountId, IngestTarget[]>();
+  for (const t of input.targets) {
+    const l = byAccount.get(t.account);
+    if (l) l.push(t);
+    else byAccount.set(t.account, [t]);
+  }
+  const accounts = [...byAccount.keys()];
+  const { result } = await deps.store.write(
+    accounts,
+    async (tx) => {
+      const bodyId = await upsertBody(tx, blob.id, parsed);
+      const delivered: IngestDelivery[] = [];
+      const overQuota: AccountId[] = [];
+      for (let i = 0; i < accounts.length; i += CHUNK) {
+        const part = accounts.slice(i, i + CHUNK);
+        const r = await deliverChunk(tx, { bodyId, blobId: blob.id, size, parsed, receivedAt, verdict: input.verdict, enforce: input.enforceQuota !== false }, part, byAccount);
+        delivered.push(...r.delivered);
+        overQuota.push(...r.overQuota);
+      }
+      const n = new Set(delivered.map((d) => d.emailId)).size;
+      if (n) {
+        await tx.db
+          .insertInto('blobs')
+          .values({ id: blob.id, size, refcount: n, created_at: tx.now, unreferenced_at: null })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ refcount: sql`blobs.refcount + ${n}`, unreferenced_at: null }))
+          .execute();
+      }
+      return { delivered, overQuota };
+    },
+    { origin: input.origin },
+  );
+  return { blobId: blob.id, size, delivered: result.delivered, overQuota: result.overQuota };
+}
+
+async function upsertBody(tx: WriteTx, blobId: BlobId, p: ParsedMessage): Promise<number> {
+  const existing = await tx.db.selectFrom('bodies').select('id').where('blob_id', '=', blobId).executeTakeFirst();
+  if (existing) return Number(existing.id);
+  const row = await tx.db
+    .insertInto('bodies')
+    .values({
+      blob_id: blobId,
+      size: p.size,
+      sent_at: p.sentAt,
+      message_id: p.messageId,
+      in_reply_to: p.inReplyTo.join(' ') || null,
+      references: p.references.join(' ') || null,
+      subject: p.subject,
+      from_addr: JSON.stringify(p.from),
+      sender: JSON.stringify(p.sender),
+      to_addr: JSON.stringify(p.to),
+      cc_addr: JSON.stringify(p.cc),
+      bcc_addr: JSON.stringify(p.bcc),
+      reply_to: JSON.stringify(p.replyTo),
+      preview: p.preview,
+      has_attachment: p.hasAttachment ? 1 : 0,
+      structure: structureJson(p),
+      created_at: tx.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  const subject = foldForSearch(p.subject);
+  const addrs = foldForSearch([p.from, p.to, p.cc, p.bcc, p.replyTo].map(addrText).join(' '));
+  const body = foldForSearch(p.text);
+  if (tx.dialect === 'sqlite') {
+    await sql`INSERT INTO message_fts(rowid, subject, addrs, body) VALUES (${id}, ${subject}, ${addrs}, ${body})`.execute(tx.db);
+  } else {
+    await sql`INSERT INTO message_fts(body_id, tsv) VALUES (${id}, setweight(to_tsvector('simple', ${subject}), 'A') || to_tsvector('simple', ${addrs}) || to_tsvector('simple', left(${body}, 500000)))`.execute(tx.db);
+  }
+  return id;
+}
+
+interface ChunkCtx {
+  bodyId: number;
+  blobId: BlobId;
+  size: number;
+  parsed: ParsedMessage;
+  receivedAt: number;
+  verdict: unknown;
+  enforce: boolean;
+}
+
+/** Bulk delivery to up to CHUNK accounts: a constant number of statements per chunk (fan-out). */
+async function deliverChunk(tx: WriteTx, c: ChunkCtx, accounts: AccountId[], byAccount: Map<AccountId, IngestTarget[]>) {
+  const overQuota: AccountId[] = [];
+  let ok = accounts;
+  if (c.enforce) {
+    const rows = await tx.db.selectFrom('accounts').select(['id', 'quota_bytes', 'used_bytes']).where('id', 'in', accounts).execute();
+    const room = new Set(rows.filter((r) => Number(r.used_bytes) + c.size <= Number(r.quota_bytes)).map((r) => Number(r.id)));
+    ok = accounts.filter((a) => room.has(a));
+    for (const a of accounts) if (!room.has(a)) overQuota.push(a);
+  }
+  if (!ok.length) return { delivered: [], overQuota };
+  // One modseq per account for this transaction, and quota usage (RFC 9208 STORAGE) in the same statement.
+  const ms = await tx.db
+    .updateTable('accounts')
+    .set({ modseq: sql`modseq + 1`, used_bytes: sql`used_bytes + ${c.size}` })
+    .where('id', 'in', ok)
+    .returning(['id', 'modseq'])
+    .execute();
+  const modseqOf = new Map<AccountId, ModSeq>();
+  for (const r of ms) {
+    modseqOf.set(Number(r.id) as AccountId, Number(r.modseq) as ModSeq);
+    tx.setModseq(Number(r.id) as AccountId, Number(r.modseq) as ModSeq);
+  }
+  ok = ok.filter((a) => modseqOf.has(a));
+  const mailboxOf = await resolveMailboxes(tx, ok, byAccount);
+  const threadOf = await assignThreads(tx, ok, c.parsed);
+  const messageRows = await tx.db
+    .insertInto('messages')
+    .values(ok.map((a) => ({ account_id: a, body_id: c.bodyId, blob_id: c.blobId, thread_id: threadOf.get(a)!, size: c.size, received_at: c.receivedAt, verdict: c.verdict === undefined ? null : JSON.stringify(c.verdict), created_modseq: modseqOf.get(a)!, updated_modseq: modseqOf.get(a)! })))
+    .returning(['id', 'account_id'])
+    .execute();
+  const emailOf = new Map(messageRows.map((r) => [Number(r.account_id) as AccountId, Number(r.id) as EmailId]));
+  // UIDs: one UPDATE … RETURNING per distinct mailbox set; a mailbox appears once per account here.
+  const placements: { account: AccountId; mailbox: MailboxId; keywords: string[] }[] = [];
+  for (const a of ok) for (const [mb, kw] of mailboxOf.get(a)!) placements.push({ account: a, mailbox: mb, keywords: kw });
+  const uidRows = await tx.db
+    .updateTable('mailboxes')
+    .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`(SELECT a.modseq FROM accounts a WHERE a.id = mailboxes.account_id)`, updated_modseq: sql`(SELECT a.modseq FROM accounts a WHERE a.id = mailboxes.account_id)` })
+    .where('id', 'in', placements.map((p) => p.mailbox))
+    .returning(['id', 'uid_next', 'uid_validity'])
+    .execute();
+  const uidOf = new Map(uidRows.map((r) => [Number(r.id), { uid: Number(r.uid_next) - 1, uidValidity: Number(r.uid_validity) }]));
+  await tx.db
+    .insertInto('mailbox_messages')
+    .values(placements.map((p) => ({ account_id: p.account, mailbox_id: p.mailbox, uid: uidOf.get(p.mailbox)!.uid, message_id: emailOf.get(p.account)!, flags: p.keywords.join(' '), modseq: modseqOf.get(p.account)!, expunged_modseq: null, internal_date: c.receivedAt })))
+    .execute();
+  const changes: Parameters<WriteTx['changes']>[0] = [];
+  const delivered: IngestDelivery[] = [];
+  for (const p of placements) {
+    const emailId = emailOf.get(p.account)!;
+    changes.push({ account: p.account, type: 'Mailbox', objectId: p.mailbox, op: 'updated', mailboxId: p.mailbox });
+    const u = uidOf.get(p.mailbox)!;
+    delivered.push({ account: p.account, mailboxId: p.mailbox, uid: u.uid as Uid, uidValidity: u.uidValidity, emailId, threadId: threadOf.get(p.account)!, modseq: modseqOf.get(p.account)! });
+  }
+  for (const a of ok) {
+    changes.push({ account: a, type: 'Email', objectId: emailOf.get(a)!, op: 'created' });
+    changes.push({ account: a, type: 'Thread', objectId: threadOf.get(a)!, op: 'updated' });
+    tx.touch(a, 'EmailDelivery');
+    tx.touch(a, 'Quota');
+  }
+  await tx.changes(changes);
+  return { delivered, overQuota };
+}
+
+/** Per account: target mailbox ids with their keywords (roles resolved in one query). */
+async function resolveMailboxes(tx: WriteTx, accounts: AccountId[], byAccount: Map<AccountId, IngestTarget[]>) {
+  const roles = new Set<string>();
+  for (const a of accounts) for (const t of byAccount.get(a)!) if (t.mailbox === undefined) roles.add(t.role ?? 'inbox');
+  const byRole = new Map<string, MailboxId>();
+  if (roles.size) {
+    const rows = await tx.db.selectFrom('mailboxes').select(['id', 'account_id', 'role']).where('account_id', 'in', accounts).where('role', 'in', [...roles]).execute();
+    for (const r of rows) byRole.set(`${r.account_id}:${r.role}`, Number(r.id) as MailboxId);
+  }
+  const explicit = new Set<number>();
+  for (const a of accounts) for (const t of byAccount.get(a)!) if (t.mailbox !== undefined) explicit.add(t.mailbox);
+  if (explicit.size) {
+    const rows = await tx.db.selectFrom('mailboxes').select(['id', 'account_id']).where('id', 'in', [...explicit]).execute();
+    const owner = new Map(rows.map((r) => [Number(r.id), Number(r.account_id)]));
+    for (const a of accounts) for (const t of byAccount.get(a)!) if (t.mailbox !== undefined && owner.get(t.mailbox) !== a) throw new IngestError('MAILBOX_NOT_FOUND', `mailbox ${t.mailbox} not found`);
+  }
+  const out = new Map<AccountId, Map<MailboxId, string[]>>();
+  for (const a of accounts) {
+    const m = new Map<MailboxId, string[]>();
+    for (const t of byAccount.get(a)!) {
+      const mb = t.mailbox ?? byRole.get(`${a}:${t.role ?? 'inbox'}`);
+      if (mb === undefined) throw new IngestError('MAILBOX_NOT_FOUND', `no ${t.role ?? 'inbox'} mailbox for account ${a}`);
+      const kw = new Set([...(m.get(mb) ?? []), ...(t.keywords ?? [])]);
+      m.set(mb, [...kw]);
+    }
+    out.set(a, m);
+  }
+  return out;
+}
+
+/** Threads from In-Reply-To / References (RFC 5256 §2.2 idea), shared with IMAP THREAD and JMAP. */
+async function assignThreads(tx: WriteTx, accounts: AccountId[], p: ParsedMessage): Promise<Map<AccountId, ThreadId>> {
+  const refs = [...new Set([...p.references, ...p.inReplyTo])].slice(-20);
+  const out = new Map<AccountId, ThreadId>();
+  if (refs.length) {
+    const rows = await tx.db.selectFrom('thread_refs').select(['account_id', 'thread_id']).where('account_id', 'in', accounts).where('message_id_header', 'in', refs).execute();
+    for (const r of rows) out.set(Number(r.account_id) as AccountId, Number(r.thread_id) as ThreadId);
+  }
+  const fresh = accounts.filter((a) => !out.has(a));
+  if (fresh.length) {
+    const base = baseSubject(p.subject).slice(0, 200);
+    const rows = await tx.db.insertInto('threads').values(fresh.map((a) => ({ account_id: a, base_subject: base, updated_at: tx.now }))).returning(['id', 'account_id']).execute();
+    for (const r of rows) out.set(Number(r.account_id) as AccountId, Number(r.id) as ThreadId);
+  }
+  const ids = [...new Set([p.messageId, ...refs].filter((x): x is string => !!x))];
+  if (ids.length) {
+    const values = accounts.flatMap((a) => ids.map((id) => ({ account_id: a, message_id_header: id.slice(0, 500), thread_id: out.get(a)! })));
+    for (let i = 0; i < values.length; i += CHUNK) {
+      await tx.db.insertInto('thread_refs').values(values.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['account_id', 'message_id_header']).doNothing()).execute();
+    }
+  }
+  return out;
+}

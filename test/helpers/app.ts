@@ -1,0 +1,87 @@
+/** Test helper: a real Préau in-process on free loopback ports with a temp data dir (and PostgreSQL
+ *  when `pg` is asked and PREAU_TEST_PG is set). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { loadConfig } from '../../src/config/load.ts';
+import type { ConfigInput } from '../../src/config/schema.ts';
+import { startApp, type RunningApp, type StartOptions } from '../../src/app.ts';
+import { createAccount, type NewAccount } from '../../src/accounts/service.ts';
+import { createLogger } from '../../src/log/index.ts';
+import pg from 'pg';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix = 'preau-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh PostgreSQL database for one test run, dropped by the returned cleanup. */
+export async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `preau_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp extends RunningApp {
+  dataDir: string;
+  domain: string;
+  /** Create an account with a password that works at once. */
+  account(first: string, last: string, extra?: Partial<NewAccount>): Promise<{ id: number; address: string; password: string }>;
+  stop(): Promise<void>;
+}
+
+export const TEST_PASSWORD = 'Tr3s-b0n-m0t-de-passe!';
+
+export async function startTestApp(overrides: ConfigInput = {}, opts: StartOptions & { pg?: boolean } = {}): Promise<TestApp> {
+  const dataDir = tempDir();
+  let dropPg: (() => Promise<void>) | null = null;
+  let databaseUrl: string | undefined;
+  if (opts.pg) {
+    const base = process.env.PREAU_TEST_PG;
+    if (!base) throw new Error('PREAU_TEST_PG is not set');
+    const db = await freshPgDatabase(base);
+    databaseUrl = db.url;
+    dropPg = db.drop;
+  }
+  const ports = { smtpPort: await freePort(), submissionPort: await freePort(), imapPort: await freePort(), httpPort: await freePort() };
+  const config = loadConfig({}, { dataDir, domain: 'ac-test.fr', orgName: 'Académie de Test', logLevel: 'silent', databaseUrl, ...ports, ...overrides });
+  const app = await startApp(config, { log: createLogger(process.env.PREAU_TEST_LOG ?? 'silent'), workers: false, ...opts });
+  return {
+    ...app,
+    dataDir,
+    domain: config.domain,
+    async account(first, last, extra = {}) {
+      const r = await createAccount(app.ctx.store, { domain: config.domain, firstName: first, lastName: last, password: TEST_PASSWORD, ...extra });
+      return { id: r.id, address: r.address, password: extra.password ?? TEST_PASSWORD };
+    },
+    async stop() {
+      await app.close();
+      await dropPg?.();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
