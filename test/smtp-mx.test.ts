@@ -69,6 +69,8 @@ test('quota: over quota at RCPT is 452 4.2.2; a message that would exceed it is 
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: app.ports.smtp, secure: false, tls: { rejectUnauthorized: false } });
   await assert.rejects(t.sendMail({ from: 'x@example.org', to: small.address, subject: 'gros', text: 'y'.repeat(5000) }), (e: any) => /552 5\.2\.2/.test(e.response ?? ''));
   await t.sendMail({ from: 'x@example.org', to: small.address, subject: 'petit', text: 'y'.repeat(2000) });
+  // The admin lowers the quota below the usage: the account is now over quota.
+  await setAccountQuota(app.ctx.store, small.address, 1000);
   const c = await RawSmtp.open(app.ports.smtp);
   await c.cmd('EHLO client.example.org');
   await c.cmd('MAIL FROM:<x@example.org>');

@@ -5,6 +5,7 @@ import { SMTPServer, type SMTPServerSession, type SMTPServerAddress, type SMTPSe
 import type { AppContext } from '../context.ts';
 import type { AccountId } from '../store/ids.ts';
 import { parseSize } from '../config/load.ts';
+import './enhanced-codes.ts';
 import { lookupRecipient, type RecipientLookup } from '../mail/recipients.ts';
 import { deliverInbound, type InboundInspector } from '../mail/inbound.ts';
 
