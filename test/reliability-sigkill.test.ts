@@ -38,7 +38,7 @@ async function scenario(databaseUrl?: string) {
   let { child } = await startChild(env);
   const acked = new Map<string, Buffer>();
   let killed = false;
-  const sendOne = async (t: nodemailer.Transporter, n: number) => {
+  const sendOne = async (t: ReturnType<typeof nodemailer.createTransport>, n: number) => {
     const raw = Buffer.from(`From: <parent${n}@example.org>\r\nTo: <${rcpts[n % 5]}>\r\nSubject: Message ${n}\r\nMessage-ID: <m${n}@example.org>\r\n\r\n${'Corps du message '.repeat(40)}${n}\r\n`);
     try {
       const info = await t.sendMail({ envelope: { from: `parent${n}@example.org`, to: [rcpts[n % 5], rcpts[(n + 1) % 5]] }, raw });
