@@ -11,6 +11,8 @@ export interface Resolver {
   resolve4(name: string): Promise<string[]>;
   resolve6(name: string): Promise<string[]>;
   resolveTxt(name: string): Promise<string[][]>;
+  /** Any record type (mailauth's resolver shape). */
+  resolve(name: string, rrtype: string): Promise<unknown>;
 }
 
 export interface AppContext {

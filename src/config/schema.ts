@@ -43,8 +43,15 @@ export const configSchema = z.strictObject({
   /** Outbound: simultaneous SMTP connections in all, and per destination domain. */
   outboundConcurrency: z.coerce.number().int().min(1).default(10),
   outboundDomainConcurrency: z.coerce.number().int().min(1).default(3),
+  /** Outbound retries (RFC 5321 §4.5.4.1: configurable): first delay, doubling up to the max, give up after the lifetime; one delay warning. */
+  queueRetryFirstMinutes: z.coerce.number().positive().default(5),
+  queueRetryMaxMinutes: z.coerce.number().positive().default(240),
+  queueLifetimeHours: z.coerce.number().positive().default(120),
+  queueDelayWarningHours: z.coerce.number().positive().default(4),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   supportContact: z.string().default(''),
+  /** JSON file with the protection policy (protected names, official senders, thresholds …), see docs/protection.md. */
+  securityPolicy: z.string().optional(),
   /** Sign-in (src/auth): idle and absolute session lifetimes; shorter ones for "shared computer". */
   sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60).default(30),
   sessionAbsoluteHours: z.coerce.number().min(0.1).max(24 * 30).default(12),
@@ -54,6 +61,8 @@ export const configSchema = z.strictObject({
   require2faRoles: z.string().regex(/^\s*((user|helpdesk|admin)\s*(,\s*(user|helpdesk|admin)\s*)*)?$/, 'must be a comma-separated list of user, helpdesk, admin').default('admin'),
   /** Extra origins allowed on state-changing HTTP requests besides publicUrl's (comma-separated). */
   httpAllowedOrigins: z.string().default(''),
+  /** Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs); empty = none. */
+  httpTrustProxy: z.string().default(''),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

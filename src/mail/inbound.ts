@@ -72,7 +72,7 @@ export async function deliverInbound(ctx: AppContext, input: { raw: Buffer; sess
     const action = per?.action ?? (inspection.action === 'junk' ? 'junk' : 'inbox');
     const keywords = per?.keywords ?? inspection.keywords ?? [];
     const verdict = per?.verdict ?? inspection.verdict;
-    const key = `${action}|${keywords.join(',')}|${per ? r.account : ''}`;
+    const key = `${action}|${keywords.join(',')}|${JSON.stringify(verdict ?? null)}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { targets: [], verdict }));
     g.targets.push({ account: r.account, role: action === 'junk' ? 'junk' : 'inbox', keywords });

@@ -58,9 +58,18 @@ export interface MimePart {
   lines: number;
   /** Decoded file name (filename or name parameter), null when none. */
   name: string | null;
-  /** Children of a multipart/*. */
+  /**
+   * Set when a multipart/* or message/* part was kept as an opaque application/octet-stream leaf
+   * because of the parser's nesting or part-count limits: the type the header declared.
+   */
+  declaredType?: string;
+  /** Children of a multipart/* (always at least one). */
   children?: MimePart[];
-  /** For message/rfc822 (and message/global): the embedded message's envelope and root part. */
+  /**
+   * For message/rfc822 (and message/global): the embedded message's envelope and root part. The
+   * root's partId is this part's id, its children number under it. Absent when the part is
+   * transfer-encoded (base64/QP, forbidden by RFC 2046 §5.2.1): then treat it as a basic part.
+   */
   message?: { envelope: ImapEnvelope; root: MimePart };
 }
 

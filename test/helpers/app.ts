@@ -54,6 +54,24 @@ export interface TestApp extends RunningApp {
   stop(): Promise<void>;
 }
 
+/** A resolver that knows no name (tests never reach beyond loopback): answers ENOTFOUND at once. */
+export function emptyResolver(records: Record<string, unknown> = {}) {
+  const lookup = async (name: string, rrtype: string) => {
+    const hit = records[`${rrtype}:${name.toLowerCase()}`];
+    if (hit !== undefined) return hit;
+    const e = new Error(`queryA ENOTFOUND ${name}`) as Error & { code: string };
+    e.code = 'ENOTFOUND';
+    throw e;
+  };
+  return {
+    resolve: lookup,
+    resolveMx: (n: string) => lookup(n, 'MX') as Promise<{ exchange: string; priority: number }[]>,
+    resolve4: (n: string) => lookup(n, 'A') as Promise<string[]>,
+    resolve6: (n: string) => lookup(n, 'AAAA') as Promise<string[]>,
+    resolveTxt: (n: string) => lookup(n, 'TXT') as Promise<string[][]>,
+  };
+}
+
 export const TEST_PASSWORD = 'Tr3s-b0n-m0t-de-passe!';
 
 export async function startTestApp(overrides: ConfigInput = {}, opts: StartOptions & { pg?: boolean } = {}): Promise<TestApp> {
@@ -69,7 +87,7 @@ export async function startTestApp(overrides: ConfigInput = {}, opts: StartOptio
   }
   const ports = { smtpPort: await freePort(), submissionPort: await freePort(), imapPort: await freePort(), httpPort: await freePort() };
   const config = loadConfig({}, { dataDir, domain: 'ac-test.fr', orgName: 'Académie de Test', logLevel: 'silent', databaseUrl, ...ports, ...overrides });
-  const app = await startApp(config, { log: createLogger(process.env.PREAU_TEST_LOG ?? 'silent'), workers: false, ...opts });
+  const app = await startApp(config, { log: createLogger(process.env.PREAU_TEST_LOG ?? 'silent'), workers: false, resolver: emptyResolver(), ...opts });
   return {
     ...app,
     dataDir,
