@@ -75,7 +75,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     return store;
   }
   mkdirSync(opts.dataDir, { recursive: true });
-  const { db } = openSqlite(join(opts.dataDir, 'preau.sqlite'));
+  const { db, walSync } = openSqlite(join(opts.dataDir, 'preau.sqlite'));
   await migrate(db, 'sqlite');
-  return new Store(db, 'sqlite', feed);
+  await walSync();
+  const store = new Store(db, 'sqlite', feed);
+  store.durable = walSync;
+  return store;
 }
