@@ -62,41 +62,60 @@ export class FsBlobStore implements BlobStore {
   async put(data: Buffer): Promise<{ id: BlobId; size: number }> {
     const id = createHash('sha256').update(data).digest('hex') as BlobId;
     const tmpPath = join(this.tmp, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+    // One open for write + fsync + close: the fewest thread-pool round trips per delivery.
     const fh = await open(tmpPath, 'wx');
     try {
       await fh.writeFile(data);
+      await fh.sync();
     } finally {
       await fh.close();
     }
-    await this.#publish(tmpPath, id);
+    await this.#place(tmpPath, id);
     return { id, size: data.length };
   }
 
-  /** fsync the temp file, rename into place, fsync the directory. An existing blob wins. */
+  /** fsync the temp file, then place it (createWriter path). */
   async #publish(tmpPath: string, id: BlobId): Promise<void> {
-    const dest = this.path(id);
-    const dir = join(this.root, id.slice(0, 2), id.slice(2, 4));
-    if (await this.exists(id)) {
-      await rm(tmpPath, { force: true });
-      return;
-    }
     const fh = await open(tmpPath, 'r+');
     try {
       await fh.sync();
     } finally {
       await fh.close();
     }
+    await this.#place(tmpPath, id);
+  }
+
+  /** Rename the synced temp file into place and fsync the directory. Renaming over an existing
+   *  blob is harmless: same address, same bytes. */
+  async #place(tmpPath: string, id: BlobId): Promise<void> {
+    const dir = join(this.root, id.slice(0, 2), id.slice(2, 4));
     if (!this.#dirsMade.has(dir)) {
       await mkdir(dir, { recursive: true });
       this.#dirsMade.add(dir);
     }
-    await rename(tmpPath, dest);
-    const dh = await open(dir, 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
+    await rename(tmpPath, this.path(id));
+    await this.#syncDir(dir);
+  }
+
+  #dirSyncs = new Map<string, Promise<void>>();
+
+  /** fsync a directory; callers that arrive while one is running share the next one. */
+  async #syncDir(dir: string): Promise<void> {
+    const running = this.#dirSyncs.get(dir);
+    if (running) await running.catch(() => {});
+    let p = this.#dirSyncs.get(dir);
+    if (!p) {
+      p = (async () => {
+        const dh = await open(dir, 'r');
+        try {
+          await dh.sync();
+        } finally {
+          await dh.close();
+        }
+      })().finally(() => this.#dirSyncs.delete(dir));
+      this.#dirSyncs.set(dir, p);
     }
+    await p;
   }
 
   read(id: BlobId, range?: { start: number; end: number }): Readable {
