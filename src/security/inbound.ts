@@ -10,9 +10,10 @@ import { runHooks } from './hooks.ts';
 import type { SecurityPolicy } from './policy.ts';
 import type { Verdict } from './types.ts';
 
-/** What is kept on messages.verdict: everything the webmail needs to explain it. */
+/** What is kept on messages.verdict: everything the webmail needs to explain it. `subjectTag` is the
+ *  subject to display (external tag prefixed) — the stored bytes are never rewritten after DKIM verification. */
 export function storedVerdict(v: Verdict) {
-  return { score: v.score, action: v.action, phishing: v.phishing, external: v.external, verified: v.verified, tags: v.tags, reasons: v.reasons, reasonsEn: v.reasonsEn, auth: v.auth, dangerousAttachments: v.dangerousAttachments };
+  return { score: v.score, action: v.action, phishing: v.phishing, external: v.external, verified: v.verified, tags: v.tags, reasons: v.reasons, reasonsEn: v.reasonsEn, auth: v.auth, dangerousAttachments: v.dangerousAttachments, subjectTag: v.subjectTag };
 }
 
 export function createInboundInspector(deps: { store: Store; log: Logger; hostname: string; policy: SecurityPolicy; resolver?: DnsResolver }): InboundInspector {
