@@ -17,7 +17,9 @@ export interface BlobStore {
   /** Whole blob in memory; for small blobs or parsing. */
   get(id: BlobId, range?: { start: number; end: number }): Promise<Buffer>;
   exists(id: BlobId): Promise<boolean>;
-  delete(id: BlobId): Promise<void>;
+  /** Delete; with `olderThanMs`, only a file older than that (a blob written again meanwhile is
+   *  fresh: the sweeper must not remove it under a delivery about to commit). */
+  delete(id: BlobId, opts?: { olderThanMs?: number }): Promise<void>;
   /** Ids of stored blobs whose file is older than `olderThanMs` (for the sweeper). */
   list(olderThanMs: number): AsyncIterable<BlobId>;
 }

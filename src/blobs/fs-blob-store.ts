@@ -147,7 +147,11 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async delete(id: BlobId): Promise<void> {
+  async delete(id: BlobId, opts: { olderThanMs?: number } = {}): Promise<void> {
+    if (opts.olderThanMs !== undefined) {
+      const s = await stat(this.path(id)).catch(() => null);
+      if (!s || s.mtimeMs > Date.now() - opts.olderThanMs) return;
+    }
     await rm(this.path(id), { force: true });
   }
 

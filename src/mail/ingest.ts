@@ -7,6 +7,7 @@ import type { AccountId, BlobId, EmailId, MailboxId, ModSeq, SessionId, ThreadId
 import type { ParsedMessage } from '../mime/types.ts';
 import { parseMessage, baseSubject } from '../mime/index.ts';
 import { foldForSearch } from './fold.ts';
+import { formatFlags } from './flags.ts';
 
 export interface IngestTarget {
   account: AccountId;
@@ -67,7 +68,8 @@ function structureJson(p: ParsedMessage): string {
   return JSON.stringify(rest);
 }
 
-const addrText = (list: { name: string | null; email: string }[]) => list.map((a) => `${a.name ?? ''} ${a.email}`).join(' ');
+// Addresses are indexed whole and split at . @ - _ + so "dupont" finds jean.dupont@… on both backends.
+const addrText = (list: { name: string | null; email: string }[]) => list.map((a) => `${a.name ?? ''} ${a.email} ${a.email.replace(/[.@_+-]+/g, ' ')}`).join(' ');
 
 /**
  * Store a message for every target. The blob is written and fsynced first, then one transaction
@@ -90,6 +92,13 @@ export async function ingest(deps: IngestDeps, input: IngestInput): Promise<Inge
   const { result } = await deps.store.write(
     accounts,
     async (tx) => {
+      if (input.enforceQuota !== false) {
+        const room = await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts.slice(0, CHUNK)).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst();
+        // Nobody in the first chunk has room: check the rest before writing a body for no one.
+        if (!room && !(accounts.length > CHUNK && (await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst()))) {
+          return { delivered: [] as IngestDelivery[], overQuota: accounts };
+        }
+      }
       const bodyId = await upsertBody(tx, blob.id, parsed);
       const delivered: IngestDelivery[] = [];
       const overQuota: AccountId[] = [];
@@ -187,7 +196,7 @@ async function deliverChunk(tx: WriteTx, c: ChunkCtx, accounts: AccountId[], byA
   }
   ok = ok.filter((a) => modseqOf.has(a));
   const mailboxOf = await resolveMailboxes(tx, ok, byAccount);
-  const threadOf = await assignThreads(tx, ok, c.parsed);
+  const { threads: threadOf, created: newThreads } = await assignThreads(tx, ok, c.parsed);
   const messageRows = await tx.db
     .insertInto('messages')
     .values(ok.map((a) => ({ account_id: a, body_id: c.bodyId, blob_id: c.blobId, thread_id: threadOf.get(a)!, size: c.size, received_at: c.receivedAt, verdict: c.verdict === undefined ? null : JSON.stringify(c.verdict), created_modseq: modseqOf.get(a)!, updated_modseq: modseqOf.get(a)! })))
@@ -199,14 +208,14 @@ async function deliverChunk(tx: WriteTx, c: ChunkCtx, accounts: AccountId[], byA
   for (const a of ok) for (const [mb, kw] of mailboxOf.get(a)!) placements.push({ account: a, mailbox: mb, keywords: kw });
   const uidRows = await tx.db
     .updateTable('mailboxes')
-    .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`(SELECT a.modseq FROM accounts a WHERE a.id = mailboxes.account_id)`, updated_modseq: sql`(SELECT a.modseq FROM accounts a WHERE a.id = mailboxes.account_id)` })
+    .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`(SELECT a.modseq FROM accounts a WHERE a.id = mailboxes.account_id)` })
     .where('id', 'in', placements.map((p) => p.mailbox))
     .returning(['id', 'uid_next', 'uid_validity'])
     .execute();
   const uidOf = new Map(uidRows.map((r) => [Number(r.id), { uid: Number(r.uid_next) - 1, uidValidity: Number(r.uid_validity) }]));
   await tx.db
     .insertInto('mailbox_messages')
-    .values(placements.map((p) => ({ account_id: p.account, mailbox_id: p.mailbox, uid: uidOf.get(p.mailbox)!.uid, message_id: emailOf.get(p.account)!, flags: p.keywords.join(' '), modseq: modseqOf.get(p.account)!, expunged_modseq: null, internal_date: c.receivedAt })))
+    .values(placements.map((p) => ({ account_id: p.account, mailbox_id: p.mailbox, uid: uidOf.get(p.mailbox)!.uid, message_id: emailOf.get(p.account)!, flags: formatFlags(p.keywords), modseq: modseqOf.get(p.account)!, expunged_modseq: null, internal_date: c.receivedAt })))
     .execute();
   const changes: Parameters<WriteTx['changes']>[0] = [];
   const delivered: IngestDelivery[] = [];
@@ -218,7 +227,7 @@ async function deliverChunk(tx: WriteTx, c: ChunkCtx, accounts: AccountId[], byA
   }
   for (const a of ok) {
     changes.push({ account: a, type: 'Email', objectId: emailOf.get(a)!, op: 'created' });
-    changes.push({ account: a, type: 'Thread', objectId: threadOf.get(a)!, op: 'updated' });
+    changes.push({ account: a, type: 'Thread', objectId: threadOf.get(a)!, op: newThreads.has(a) ? 'created' : 'updated' });
     tx.touch(a, 'EmailDelivery');
     tx.touch(a, 'Quota');
   }
@@ -257,7 +266,7 @@ async function resolveMailboxes(tx: WriteTx, accounts: AccountId[], byAccount: M
 }
 
 /** Threads from In-Reply-To / References (RFC 5256 §2.2 idea), shared with IMAP THREAD and JMAP. */
-async function assignThreads(tx: WriteTx, accounts: AccountId[], p: ParsedMessage): Promise<Map<AccountId, ThreadId>> {
+async function assignThreads(tx: WriteTx, accounts: AccountId[], p: ParsedMessage): Promise<{ threads: Map<AccountId, ThreadId>; created: Set<AccountId> }> {
   const refs = [...new Set([...p.references, ...p.inReplyTo])].slice(-20);
   const out = new Map<AccountId, ThreadId>();
   if (refs.length) {
@@ -265,6 +274,7 @@ async function assignThreads(tx: WriteTx, accounts: AccountId[], p: ParsedMessag
     for (const r of rows) out.set(Number(r.account_id) as AccountId, Number(r.thread_id) as ThreadId);
   }
   const fresh = accounts.filter((a) => !out.has(a));
+  const created = new Set(fresh);
   if (fresh.length) {
     const base = baseSubject(p.subject).slice(0, 200);
     const rows = await tx.db.insertInto('threads').values(fresh.map((a) => ({ account_id: a, base_subject: base, updated_at: tx.now }))).returning(['id', 'account_id']).execute();
@@ -277,5 +287,5 @@ async function assignThreads(tx: WriteTx, accounts: AccountId[], p: ParsedMessag
       await tx.db.insertInto('thread_refs').values(values.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['account_id', 'message_id_header']).doNothing()).execute();
     }
   }
-  return out;
+  return { threads: out, created };
 }
