@@ -1,0 +1,329 @@
+/** One IMAP connection: states, command dispatch, pipelining, unsolicited updates, IDLE waits.
+ *  RFC 9051 §3 (states), §5.5 (pipelining), §7.5.1 (no EXPUNGE during FETCH/STORE/SEARCH), RFC 7162. */
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { AppContext } from '../context.ts';
+import type { AccountId, SessionId, StateChange, Uid } from '../store/ids.ts';
+import { getMailbox } from '../mail/mailboxes.ts';
+import { fetchPlacements, listUids } from '../mail/messages.ts';
+import { Receiver } from './proto/receiver.ts';
+import { atom, formatResponse, type Response, type Value } from './proto/format.ts';
+import type { Request } from './proto/types.ts';
+import { capabilityList } from './capabilities.ts';
+import { loginAllowed } from './auth.ts';
+import type { Selected } from './selected.ts';
+import type { Done } from './done.ts';
+import { errorDone } from './errors.ts';
+
+export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+
+export interface SessionOptions {
+  secure: boolean;
+  /** Upgrade the socket for STARTTLS; absent when no certificate is configured. */
+  startTls?: (socket: Socket) => Socket;
+  appendLimit: number;
+  maxBadCommands: number;
+  /** The command table (commands/index.ts), given by the server so this file does not import it. */
+  commands: { [name: string]: { states: readonly ImapState[]; run(s: Session, req: never): Promise<Done> } | undefined };
+}
+
+type IdleWake = { kind: 'line'; text: string } | { kind: 'change' } | { kind: 'shutdown' };
+
+// Limit: stop reading from the socket while this many octets wait unparsed (pipelining bound).
+const MAX_BUFFERED = 1024 * 1024;
+// Limit: a connection that has not signed in may stay silent 60 s; a signed-in one 31 minutes
+// (RFC 9051 §5.4 asks for at least 30; clients renew IDLE every 29 minutes, RFC 2177).
+const PREAUTH_TIMEOUT_MS = 60_000;
+const IDLE_TIMEOUT_MS = 31 * 60_000;
+
+export class Session {
+  readonly id: SessionId = randomUUID() as SessionId;
+  readonly ctx: AppContext;
+  readonly ip: string;
+  readonly opts: SessionOptions;
+  socket: Socket;
+  secure: boolean;
+  receiver: Receiver;
+  state: ImapState = 'not-authenticated';
+  account: AccountId | null = null;
+  address = '';
+  selected: Selected | null = null;
+  /** ENABLEd extensions (RFC 5161): CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2. */
+  enabled = new Set<string>();
+  #bad = 0;
+  #busy = false;
+  #pumping = false;
+  #lineWaiter: ((text: string) => void) | null = null;
+  #idleWake: ((w: IdleWake) => void) | null = null;
+  #dirty = false;
+  #unsubscribe: (() => void) | null = null;
+  #closed = false;
+
+  constructor(ctx: AppContext, socket: Socket, opts: SessionOptions) {
+    this.ctx = ctx;
+    this.socket = socket;
+    this.opts = opts;
+    this.secure = opts.secure;
+    this.ip = socket.remoteAddress ?? '';
+    this.receiver = new Receiver({ limits: { maxAppendLiteral: opts.appendLimit, maxBadCommands: opts.maxBadCommands } });
+    this.receiver.appendAllowed = false;
+    this.#attach(socket);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get utf8(): boolean {
+    return this.enabled.has('UTF8=ACCEPT') || this.enabled.has('IMAP4rev2');
+  }
+
+  get condstore(): boolean {
+    return this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC');
+  }
+
+  capabilities(): string[] {
+    return capabilityList({
+      secure: this.secure,
+      tlsAvailable: !!this.opts.startTls,
+      authenticated: this.state !== 'not-authenticated',
+      loginAllowed: loginAllowed(this.ctx, this.secure, this.ip),
+      appendLimit: this.opts.appendLimit,
+    });
+  }
+
+  start(): void {
+    this.send({ type: 'untagged', status: 'OK', code: `CAPABILITY ${this.capabilities().join(' ')}`, text: 'Préau IMAP ready' });
+  }
+
+  send(r: Response): void {
+    if (this.#closed) return;
+    this.socket.write(formatResponse(r, { utf8: this.utf8 }));
+  }
+
+  /** Replaces the socket after STARTTLS; bytes pipelined before the handshake are dropped (RFC 9051 §6.2.1). */
+  replaceSocket(socket: Socket): void {
+    this.socket.setTimeout(0);
+    this.socket = socket;
+    this.secure = true;
+    const appendAllowed = this.receiver.appendAllowed;
+    this.receiver = new Receiver({ limits: this.receiver.limits, utf8: this.utf8 });
+    this.receiver.appendAllowed = appendAllowed;
+    this.#attach(socket);
+  }
+
+  #attach(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => {
+      if (socket !== this.socket) return;
+      this.receiver.push(chunk);
+      this.#pump();
+    });
+    socket.on('error', () => this.close());
+    // RFC 9051 §5.4: autologout after inactivity (at least 30 minutes once signed in).
+    socket.setTimeout(this.state === 'not-authenticated' ? PREAUTH_TIMEOUT_MS : IDLE_TIMEOUT_MS);
+    socket.on('timeout', () => {
+      if (socket === this.socket) this.#fatal('Autologout; idle for too long');
+    });
+    socket.on('close', () => {
+      if (socket === this.socket) this.close();
+    });
+  }
+
+  /** Signs in: state → authenticated, change feed subscription (own changes skipped). */
+  authenticated(account: AccountId, address: string): void {
+    this.account = account;
+    this.address = address;
+    this.state = 'authenticated';
+    this.receiver.appendAllowed = true;
+    this.socket.setTimeout(IDLE_TIMEOUT_MS);
+    this.#unsubscribe = this.ctx.store.feed.subscribe((c) => this.#onChange(c));
+  }
+
+  #onChange(c: StateChange): void {
+    if (c.account !== this.account || c.origin === this.id) return;
+    const sel = this.selected;
+    if (sel && c.mailboxes && !c.mailboxes.has(sel.id)) return;
+    // Coalesced: one flag, however many commits arrive before the next sync.
+    this.#dirty = true;
+    this.#idleWake?.({ kind: 'change' });
+  }
+
+  /** Marks the selected mailbox as changed by this session in a way no response reported yet. */
+  markDirty(): void {
+    this.#dirty = true;
+  }
+
+  /** Reads one raw line (AUTHENTICATE continuation). */
+  readLine(): Promise<string> {
+    return new Promise((resolve) => {
+      this.#lineWaiter = resolve;
+      queueMicrotask(() => this.#pump());
+    });
+  }
+
+  /** Waits for the client's next line, a change signal or shutdown (IDLE, RFC 2177). */
+  waitIdle(): Promise<IdleWake> {
+    if (this.#closed) return Promise.resolve({ kind: 'shutdown' });
+    if (this.#dirty) return Promise.resolve({ kind: 'change' });
+    return new Promise((resolve) => {
+      const done = (w: IdleWake) => {
+        this.#idleWake = null;
+        this.#lineWaiter = null;
+        resolve(w);
+      };
+      this.#idleWake = done;
+      this.#lineWaiter = (text) => done({ kind: 'line', text });
+      queueMicrotask(() => this.#pump());
+    });
+  }
+
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (!this.#closed) {
+        if (this.#lineWaiter) {
+          const ev = this.receiver.nextLine();
+          if (ev.kind === 'line') {
+            const w = this.#lineWaiter;
+            this.#lineWaiter = null;
+            w(ev.text);
+            continue;
+          }
+          if (ev.kind === 'error') this.#fatal(ev.error.message);
+          break;
+        }
+        if (this.#busy) break;
+        const ev = this.receiver.next();
+        if (ev.kind === 'need-more') break;
+        if (ev.kind === 'need-literal') this.socket.write('+ Ready for literal data\r\n');
+        else if (ev.kind === 'error') this.#protocolError(ev.tag, ev.status, ev.code, ev.error.message, ev.fatal);
+        else if (ev.kind === 'request') {
+          this.#busy = true;
+          void this.#run(ev.request).finally(() => {
+            this.#busy = false;
+            if (!this.#closed) this.#pump();
+          });
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    // Backpressure: a client pipelining faster than we answer waits in its own socket buffer.
+    if (this.#busy && this.receiver.buffered > MAX_BUFFERED) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  #protocolError(tag: string | null, status: 'BAD' | 'NO', code: string | null, text: string, fatal: boolean): void {
+    if (fatal) return this.#fatal(text, code);
+    const c = code ?? undefined;
+    if (tag) this.send({ type: 'tagged', tag, status, code: c, text });
+    else this.send({ type: 'untagged', status: 'BAD', code: c, text });
+    if (status === 'BAD' && ++this.#bad > this.opts.maxBadCommands) this.#fatal('too many bad commands');
+  }
+
+  #fatal(text: string, code: string | null = null): void {
+    this.send({ type: 'untagged', status: 'BYE', code: code ?? undefined, text });
+    this.close();
+  }
+
+  async #run(req: Request): Promise<void> {
+    const entry = this.opts.commands[req.command];
+    let done: Done;
+    if (!entry) done = { status: 'BAD', text: `${req.command} is not supported` };
+    else if (!entry.states.includes(this.state)) done = { status: 'BAD', text: `${req.command} not allowed now` };
+    else {
+      try {
+        done = await entry.run(this, req as never);
+      } catch (e) {
+        done = errorDone(this.ctx.log, this.id, e);
+      }
+    }
+    if (this.#closed) return;
+    if (done.status === 'BAD') {
+      if (++this.#bad > this.opts.maxBadCommands) return this.#fatal('too many bad commands');
+    } else this.#bad = 0;
+    // RFC 9051 §7.5.1: no EXPUNGE while answering FETCH, STORE or SEARCH (UID variants may).
+    const uid = 'uid' in req.args && req.args.uid === true;
+    const holdExpunge = !uid && (req.command === 'FETCH' || req.command === 'STORE' || req.command === 'SEARCH' || req.command === 'SORT' || req.command === 'THREAD');
+    if (!done.skipSync) await this.sync(!holdExpunge).catch((e) => this.ctx.log.warn({ err: (e as Error).message, cid: this.id }, 'imap.sync.failed'));
+    this.send({ type: 'tagged', tag: req.tag, status: done.status, code: done.code, text: done.text });
+    done.after?.();
+  }
+
+  /**
+   * Tells the client what changed in the selected mailbox since it last heard: new messages
+   * (EXISTS), expunged ones (EXPUNGE, or VANISHED with QRESYNC, RFC 7162 §3.2.10) and flag changes
+   * (FETCH). Runs only when a change signal arrived (coalesced).
+   */
+  async sync(allowExpunge: boolean): Promise<void> {
+    const sel = this.selected;
+    if (!sel || this.account === null) {
+      this.#dirty = false;
+      return;
+    }
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const { store } = this.ctx;
+    const mb = await getMailbox(store, this.account, sel.id, { counts: false });
+    if (!mb) {
+      // The mailbox was deleted or renamed away by another session.
+      return this.#fatal('the selected mailbox no longer exists');
+    }
+    const current = await listUids(store, this.account, sel.id);
+    const live = new Set<number>(current);
+    const gone = sel.uids.filter((u) => !live.has(u));
+    if (gone.length && allowExpunge) this.sendExpunged(gone);
+    else if (gone.length) this.#dirty = true;
+    const last = sel.uids.length ? sel.uids[sel.uids.length - 1]! : 0;
+    const fresh = current.filter((u) => u > last);
+    if (fresh.length) {
+      sel.uids.push(...fresh);
+      this.send({ type: 'exists', count: sel.exists });
+    }
+    if (mb.highestModseq > sel.modseq) {
+      const skip = new Set<number>(fresh);
+      for await (const rows of fetchPlacements(store, this.account, sel.id, 'all', { changedSince: sel.modseq })) {
+        for (const r of rows) {
+          const seq = sel.seqOf(r.uid);
+          if (!seq || skip.has(r.uid)) continue;
+          const items: [string, Value][] = [['UID', r.uid], ['FLAGS', r.flags.map(atom)]];
+          if (this.condstore) items.push(['MODSEQ', [r.modseq]]);
+          this.send({ type: 'fetch', seq, items });
+        }
+      }
+      sel.modseq = mb.highestModseq;
+    }
+  }
+
+  /** Reports expunged UIDs and removes them from the sequence map. */
+  sendExpunged(uids: readonly Uid[] | readonly number[]): void {
+    const sel = this.selected;
+    if (!sel || !uids.length) return;
+    if (this.enabled.has('QRESYNC')) {
+      sel.remove(uids);
+      this.send({ type: 'vanished', earlier: false, uids: [...uids] });
+      return;
+    }
+    for (const seq of sel.remove(uids)) this.send({ type: 'expunge', seq });
+  }
+
+  /** Ends the session (idempotent). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.state = 'logout';
+    this.#unsubscribe?.();
+    this.#idleWake?.({ kind: 'shutdown' });
+    this.socket.end();
+    this.socket.destroySoon?.();
+  }
+
+  /** Server shutdown: BYE then close (RFC 9051 §7.1.5). */
+  shutdown(): void {
+    if (this.#closed) return;
+    this.send({ type: 'untagged', status: 'BYE', text: 'server shutting down' });
+    this.close();
+  }
+}
+
