@@ -77,8 +77,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   mkdirSync(opts.dataDir, { recursive: true });
   const { db, walSync } = openSqlite(join(opts.dataDir, 'preau.sqlite'));
   await migrate(db, 'sqlite');
-  await walSync();
-  const store = new Store(db, 'sqlite', feed);
-  store.durable = walSync;
+  await walSync.sync();
+  const store = new Store(db, 'sqlite', feed, walSync.close);
+  store.durable = walSync.sync;
   return store;
 }

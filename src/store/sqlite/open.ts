@@ -55,15 +55,21 @@ export class NodeSqliteDatabase implements SqliteDatabase {
 }
 
 /** fsync the WAL file (shared by all transactions committed since the previous call). */
-export function walSyncer(path: string): () => Promise<void> {
+export function walSyncer(path: string): { sync: () => Promise<void>; close: () => Promise<void> } {
   let fh: FileHandle | null = null;
-  return async () => {
-    fh ??= await open(`${path}-wal`, 'r+');
-    await fh.sync();
+  return {
+    sync: async () => {
+      fh ??= await open(`${path}-wal`, 'r+');
+      await fh.sync();
+    },
+    close: async () => {
+      await fh?.close();
+      fh = null;
+    },
   };
 }
 
-export function openSqlite(path: string): { db: Kysely<DB>; raw: NodeSqliteDatabase; walSync: () => Promise<void> } {
+export function openSqlite(path: string): { db: Kysely<DB>; raw: NodeSqliteDatabase; walSync: ReturnType<typeof walSyncer> } {
   const raw = new NodeSqliteDatabase(path);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
   return { db, raw, walSync: walSyncer(path) };
