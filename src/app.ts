@@ -1,5 +1,6 @@
 /** Composition of a running Préau: config → store → services → doors. Used by main.ts and tests. */
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { readFileSync } from 'node:fs';
 import { promises as dns } from 'node:dns';
 import type { Config } from './config/schema.ts';
@@ -124,6 +125,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         sweepBlobs(ctx, 3_600_000).catch((e) => log.error({ event: 'blobs.sweep.failed', err: (e as Error).message }));
       }, 10 * 60_000);
       sweeper.unref();
+      // SQLite: keep the planner's statistics current (https://sqlite.org/lang_analyze.html).
+      const optimize = setInterval(() => {
+        if (store.dialect === 'sqlite') void sql`PRAGMA optimize`.execute(store.db).catch(() => {});
+      }, 3_600_000);
+      optimize.unref();
+      closers.push(async () => clearInterval(optimize));
       closers.push(async () => clearInterval(sweeper));
       const maint = startAuthMaintenance(auth);
       closers.push(async () => maint.stop());
