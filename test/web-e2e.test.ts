@@ -1,0 +1,130 @@
+/** Webmail against the whole server (src/app.ts): write to a colleague who receives it, search, archive, delete, a hostile mail from the Internet. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import nodemailer from 'nodemailer';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { axe, CHROMIUM, hasChromium, TEST_PREFS } from './web-helpers.ts';
+import { chromium } from 'playwright-core';
+import { generateSync } from 'otplib';
+
+describe('webmail on the real server', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
+  let app: TestApp | null = null;
+  let browser: Browser;
+  let base = '';
+  let elodie: { address: string; password: string };
+  let karim: { address: string; password: string };
+  let httpReady = false;
+
+  before(async () => {
+    app = await startTestApp();
+    httpReady = app.ports.http > 0;
+    if (!httpReady) return;
+    elodie = await app.account('Élodie', 'Lefèvre');
+    karim = await app.account('Karim', 'Benali');
+    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
+    // Every host name resolves to loopback, so the configured publicUrl (and its Origin) works.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP * 127.0.0.1'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function signedIn(who: { address: string; password: string }): Promise<{ page: Page; dialogs: string[]; foreign: string[] }> {
+    const context = await browser.newContext({ locale: 'fr-FR', ignoreHTTPSErrors: true });
+    await context.addInitScript((prefs) => localStorage.setItem('preau.prefs', JSON.stringify(prefs)), TEST_PREFS);
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    const foreign: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('request', (r) => { const u = new URL(r.url()); if (/^https?:$/.test(u.protocol) && u.origin !== new URL(base).origin) foreign.push(r.url()); });
+    await page.goto(base);
+    await page.getByLabel('Identifiant').fill(who.address);
+    await page.getByLabel('Mot de passe').fill(who.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
+    return { page, dialogs, foreign };
+  }
+
+  test('Élodie writes to Karim, who receives, finds, archives and deletes it', async (t) => {
+    if (!httpReady) return t.skip('the HTTP door is not started by src/app.ts yet');
+    const { page } = await signedIn(elodie);
+    assert.deepEqual(await axe(page), []);
+    await page.getByRole('button', { name: /Nouveau message/ }).click();
+    const to = page.getByRole('combobox', { name: 'À' });
+    await to.fill(karim.address);
+    await to.press('Enter');
+    await page.getByLabel('Objet').fill('Conseil pédagogique de mardi');
+    await page.locator('.editor-area').click();
+    await page.keyboard.type('Bonjour Karim, voici l’ordre du jour.');
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'ordre-du-jour.txt', mimeType: 'text/plain', buffer: Buffer.from('1. Projets\n2. Sorties\n') });
+    await page.locator('.uploads li').filter({ hasText: 'ordre-du-jour.txt' }).waitFor();
+    await page.locator('.uploads progress').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    await page.getByText('Message envoyé.').waitFor({ timeout: 15_000 });
+
+    const k = await signedIn(karim);
+    await k.page.getByText('Conseil pédagogique de mardi').first().waitFor({ timeout: 15_000 });
+    await k.page.getByRole('searchbox', { name: 'Rechercher dans les messages' }).fill('pédagogique');
+    await k.page.keyboard.press('Enter');
+    await k.page.locator('.row-subject', { hasText: 'Conseil pédagogique de mardi' }).click();
+    await k.page.frameLocator('iframe.mail-frame').getByText('voici l’ordre du jour').waitFor();
+    const link = k.page.getByRole('link', { name: /Télécharger ordre-du-jour\.txt/ });
+    const res = await k.page.request.get(new URL((await link.getAttribute('href'))!, base).toString());
+    assert.equal(res.status(), 200);
+    assert.equal(await res.text(), '1. Projets\n2. Sorties\n');
+    await k.page.locator('body').press('e');
+    await k.page.getByText('Message archivé.').waitFor();
+    await k.page.getByRole('link', { name: /Archives/ }).click();
+    await k.page.locator('.row-subject', { hasText: 'Conseil pédagogique de mardi' }).click();
+    await k.page.locator('body').press('#');
+    await k.page.getByText('Message mis à la corbeille.').waitFor();
+  });
+
+  test('a hostile mail from the Internet is shown without running or loading anything', async (t) => {
+    if (!httpReady || !app!.ports.smtp) return t.skip('the HTTP door or the MX is not started by src/app.ts yet');
+    const mx = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
+    await mx.sendMail({
+      from: 'Service RH <rh@evil.example>',
+      to: karim.address,
+      subject: 'Mise à jour de votre dossier',
+      html: `<p>Bonjour</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">ici</a>
+        <svg><script>alert(4)</script></svg><img src="https://tracker.evil.example/p.gif"><div style="background:url(https://evil.example/b.png)">x</div>`,
+    });
+    const k = await signedIn(karim);
+    await k.page.getByText('Mise à jour de votre dossier').first().click();
+    await k.page.frameLocator('iframe.mail-frame').getByText('Bonjour').waitFor();
+    await k.page.waitForTimeout(300);
+    assert.deepEqual(k.dialogs, []);
+    assert.deepEqual(k.foreign, []);
+    assert.deepEqual(await axe(k.page), []);
+  });
+
+  test('two-factor: enrol with the QR page, then sign in with a recovery code', async (t) => {
+    if (!httpReady) return t.skip('the HTTP door is not started by src/app.ts yet');
+    const { page } = await signedIn(elodie);
+    await page.goto(`${base}/parametres/securite`);
+    await page.getByRole('button', { name: 'Activer avec une application' }).click();
+    await page.locator('img.qr').waitFor();
+    assert.deepEqual(await axe(page), []);
+    const secret = ((await page.locator('code.secret').textContent()) ?? '').replace(/\s/g, '');
+    await page.getByLabel('Saisissez le code à 6 chiffres affiché par l’application').fill(generateSync({ secret }));
+    await page.getByRole('button', { name: 'Activer', exact: true }).click();
+    await page.locator('.codes li').first().waitFor();
+    const recovery = ((await page.locator('.codes li').first().textContent()) ?? '').trim();
+    await page.getByRole('button', { name: 'Se déconnecter', exact: true }).first().click();
+    await page.getByLabel('Identifiant').fill(elodie.address);
+    await page.getByLabel('Mot de passe').fill(elodie.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('button', { name: 'Utiliser un code de secours' }).click();
+    await page.getByLabel('Code de secours').fill(recovery);
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await page.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
+  });
+});

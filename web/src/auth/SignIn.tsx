@@ -1,0 +1,291 @@
+/** Sign-in, second factor (TOTP, passkey, recovery code), forced password change, lost password. */
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import * as auth from '../api/auth.ts';
+import { HttpError } from '../api/http.ts';
+import { getLang, setLang, t } from '../i18n/index.ts';
+import { navigate, query } from '../router.ts';
+import { Icon } from '../ui/Icon.tsx';
+
+function errorText(e: unknown): string {
+  if (e instanceof HttpError) {
+    if (e.code === 'invalid-credentials') return t('auth.errorCredentials');
+    if (e.status === 429) return t('auth.errorRateLimited');
+    if (e.status === 0 || e.status >= 500) return t('auth.errorServer');
+    return problemText(e);
+  }
+  return t('auth.errorServer');
+}
+
+/** The problem's text in the current language (docs/api.md: `en` holds the English text). */
+export function problemText(e: HttpError): string {
+  const b = (e.body ?? {}) as { title?: string; detail?: string; en?: { title?: string; detail?: string }; reasons?: { fr: string; en: string }[] };
+  if (b.reasons?.length) return b.reasons.map((r) => (getLang() === 'en' ? r.en : r.fr)).join(' ');
+  const src = getLang() === 'en' && b.en ? b.en : b;
+  return [src.title, src.detail].filter(Boolean).join(' — ') || e.message;
+}
+
+function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
+  const h = useRef<HTMLHeadingElement>(null);
+  useEffect(() => h.current?.focus(), []);
+  return (
+    <div className="auth-page">
+      <header className="auth-brand" role="banner">
+        <span className="logo"><Icon name="mail" /></span>
+        <span>{t('app.name')}</span>
+        <button type="button" className="btn link lang-switch" lang={getLang() === 'fr' ? 'en' : 'fr'} onClick={() => setLang(getLang() === 'fr' ? 'en' : 'fr')}>
+          {t('app.otherLanguage')}
+        </button>
+      </header>
+      <main className="auth-card" id="main">
+        <h1 tabIndex={-1} ref={h}>{title}</h1>
+        {children}
+      </main>
+      <footer className="auth-footer">
+        <a href="/aide" onClick={(e) => { e.preventDefault(); navigate('/aide'); }}>{t('help.title')}</a>
+      </footer>
+    </div>
+  );
+}
+
+function ErrorBox({ message }: { message: string }) {
+  if (!message) return null;
+  return <p className="form-error" role="alert">{message}</p>;
+}
+
+export function SignIn({ onStep }: { onStep: (s: auth.SignInStep) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [shared, setShared] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      onStep(await auth.signIn(username.trim(), password, shared));
+    } catch (err) {
+      setError(errorText(err));
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <AuthFrame title={t('auth.title')}>
+      <p className="muted">{t('auth.intro')}</p>
+      <form onSubmit={submit} noValidate={false}>
+        <div className="field">
+          <label htmlFor="login-user">{t('auth.username')}</label>
+          <input id="login-user" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} aria-describedby="login-user-hint" />
+          <span className="hint" id="login-user-hint">{t('auth.usernameHint')}</span>
+        </div>
+        <div className="field">
+          <label htmlFor="login-pass">{t('auth.password')}</label>
+          <input id="login-pass" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </div>
+        <div className="field check">
+          <input id="login-shared" type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} aria-describedby="login-shared-hint" />
+          <label htmlFor="login-shared">{t('auth.sharedComputer')}</label>
+          <span className="hint" id="login-shared-hint">{t('auth.sharedComputerHint')}</span>
+        </div>
+        <ErrorBox message={error} />
+        <button className="btn primary wide" type="submit" disabled={busy}>{busy ? t('auth.signingIn') : t('auth.signIn')}</button>
+      </form>
+      <p className="auth-links">
+        <a href="/connexion/mot-de-passe-perdu" onClick={(e) => { e.preventDefault(); navigate('/connexion/mot-de-passe-perdu'); }}>{t('auth.lostPassword')}</a>
+      </p>
+    </AuthFrame>
+  );
+}
+
+/** WebAuthn assertion using the browser's JSON helpers (Chromium ≥ 129, Firefox ≥ 119). */
+async function passkeyAssertion(): Promise<unknown> {
+  const options = await auth.passkeyOptions();
+  const opts = (options as unknown as { publicKey?: PublicKeyCredentialRequestOptionsJSON }).publicKey ?? options;
+  const cred = (await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(opts) })) as PublicKeyCredential | null;
+  if (!cred) throw new Error('cancelled');
+  return cred.toJSON();
+}
+
+export function SecondFactor({ methods, onStep, onCancel }: { methods: string[]; onStep: (s: auth.SignInStep) => void; onCancel: () => void }) {
+  const [mode, setMode] = useState<'totp' | 'recovery'>(methods.includes('totp') || !methods.includes('recovery') ? 'totp' : 'recovery');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const hasPasskey = methods.some((m) => m === 'webauthn' || m === 'passkey') && typeof PublicKeyCredential !== 'undefined';
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      onStep(await auth.secondFactor(mode, code.replace(/\s/g, '')));
+    } catch (err) {
+      setError(err instanceof HttpError && (err.status === 401 || err.status === 400) ? t('auth.errorCode') : errorText(err));
+      setCode('');
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function usePasskey() {
+    setError('');
+    try {
+      onStep(await auth.passkeyVerify(await passkeyAssertion()));
+    } catch (err) {
+      setError((err as Error).message === 'cancelled' ? t('auth.passkeyCancelled') : errorText(err));
+    }
+  }
+  return (
+    <AuthFrame title={t('auth.secondFactorTitle')}>
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="mfa-code">{mode === 'totp' ? t('auth.totpCode') : t('auth.recoveryCode')}</label>
+          <input
+            id="mfa-code"
+            autoComplete="one-time-code"
+            inputMode={mode === 'totp' ? 'numeric' : 'text'}
+            pattern={mode === 'totp' ? '[0-9 ]{6,8}' : undefined}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            aria-describedby="mfa-hint"
+          />
+          <span className="hint" id="mfa-hint">{mode === 'totp' ? t('auth.totpHint') : t('auth.recoveryHint')}</span>
+        </div>
+        <ErrorBox message={error} />
+        <button className="btn primary wide" type="submit" disabled={busy}>{t('auth.verify')}</button>
+      </form>
+      <div className="auth-alt">
+        {hasPasskey && <button type="button" className="btn" onClick={usePasskey}>{t('auth.usePasskey')}</button>}
+        <button type="button" className="btn link" onClick={() => { setMode(mode === 'totp' ? 'recovery' : 'totp'); setCode(''); }}>
+          {mode === 'totp' ? t('auth.useRecovery') : t('auth.useTotp')}
+        </button>
+        <button type="button" className="btn link" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </AuthFrame>
+  );
+}
+
+export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (next !== confirm) return setError(t('auth.passwordsDiffer'));
+    if (next.length < 12) return setError(t('auth.passwordTooShort'));
+    setBusy(true);
+    setError('');
+    try {
+      onStep(await auth.changePassword(current, next));
+    } catch (err) {
+      setError(err instanceof HttpError && (err.status === 400 || err.status === 403) ? problemText(err) : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <AuthFrame title={t('auth.changeTitle')}>
+      <p className="muted">{t('auth.changeIntro')}</p>
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="pw-current">{t('auth.currentPassword')}</label>
+          <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="pw-new">{t('auth.newPassword')}</label>
+          <input id="pw-new" type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-new-hint" />
+          <span className="hint" id="pw-new-hint">{t('auth.passwordAdvice')}</span>
+        </div>
+        <div className="field">
+          <label htmlFor="pw-confirm">{t('auth.confirmPassword')}</label>
+          <input id="pw-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+        </div>
+        <ErrorBox message={error} />
+        <button className="btn primary wide" type="submit" disabled={busy}>{t('auth.changeSubmit')}</button>
+      </form>
+    </AuthFrame>
+  );
+}
+
+export function LostPassword() {
+  const [username, setUsername] = useState('');
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState('');
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError('');
+    try {
+      await auth.lostPassword(username.trim());
+      setSent(true);
+    } catch (err) {
+      // Answer the same whether or not the account exists; only show transport failures.
+      if (err instanceof HttpError && err.status >= 500) setError(errorText(err));
+      else setSent(true);
+    }
+  }
+  return (
+    <AuthFrame title={t('auth.lostTitle')}>
+      {sent ? (
+        <p role="status">{t('auth.lostSent')}</p>
+      ) : (
+        <form onSubmit={submit}>
+          <p className="muted">{t('auth.lostIntro')}</p>
+          <div className="field">
+            <label htmlFor="lost-user">{t('auth.username')}</label>
+            <input id="lost-user" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+          </div>
+          <ErrorBox message={error} />
+          <button className="btn primary wide" type="submit">{t('auth.lostSubmit')}</button>
+        </form>
+      )}
+      <p className="auth-links">
+        <a href="/connexion" onClick={(e) => { e.preventDefault(); navigate('/connexion'); }}>{t('auth.backToSignIn')}</a>
+      </p>
+    </AuthFrame>
+  );
+}
+
+export function ResetPassword() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? query(location.pathname + location.search).get('token') ?? '';
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState('');
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (next !== confirm) return setError(t('auth.passwordsDiffer'));
+    try {
+      await auth.resetPassword(token, next);
+      setDone(true);
+    } catch (err) {
+      setError(err instanceof HttpError && err.code === 'invalid-token' ? t('auth.resetInvalid') : err instanceof HttpError && err.status === 400 ? problemText(err) : errorText(err));
+    }
+  }
+  return (
+    <AuthFrame title={t('auth.resetTitle')}>
+      {done ? (
+        <p role="status">{t('auth.resetDone')}</p>
+      ) : (
+        <form onSubmit={submit}>
+          <div className="field">
+            <label htmlFor="reset-new">{t('auth.newPassword')}</label>
+            <input id="reset-new" type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="reset-hint" />
+            <span className="hint" id="reset-hint">{t('auth.passwordAdvice')}</span>
+          </div>
+          <div className="field">
+            <label htmlFor="reset-confirm">{t('auth.confirmPassword')}</label>
+            <input id="reset-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+          </div>
+          <ErrorBox message={error} />
+          <button className="btn primary wide" type="submit">{t('auth.resetSubmit')}</button>
+        </form>
+      )}
+      <p className="auth-links">
+        <a href="/connexion" onClick={(e) => { e.preventDefault(); navigate('/connexion'); }}>{t('auth.backToSignIn')}</a>
+      </p>
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,326 @@
+/** The signed-in shell: header, folders, list, reader, composer, settings, help; push and shortcuts. */
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Jmap } from '../api/jmap.ts';
+import { signOut, type Account } from '../api/auth.ts';
+import { t, tn } from '../i18n/index.ts';
+import { navigate, query, segments, useLocation } from '../router.ts';
+import { usePrefs, isWorkingTime } from '../prefs.ts';
+import { Toasts, toast } from '../ui/toast.tsx';
+import { Icon } from '../ui/Icon.tsx';
+import { byRole, copyEmails, getFull, getThread, reportPhishing, VERDICT, getIdentities, getMailboxes, getQuota, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox, type Quota } from './data.ts';
+import { FolderList, QuotaBanner, QuotaGauge, roleName } from './FolderList.tsx';
+import { MessageList, type ListHandle } from './MessageList.tsx';
+import { Reader } from './Reader.tsx';
+import { Actions } from './Actions.tsx';
+import { SearchBar, searchFilter } from './SearchBar.tsx';
+import { ShortcutHelp, useShortcuts } from './Shortcuts.tsx';
+import { FolderManager } from './FolderManager.tsx';
+import type { ComposeRequest, SendJob } from '../compose/types.ts';
+import { runSend } from '../compose/send.ts';
+
+const Composer = lazy(() => import('../compose/Composer.tsx'));
+const Settings = lazy(() => import('../settings/Settings.tsx'));
+const HelpCentre = lazy(() => import('../help/Help.tsx'));
+const StorageAssistant = lazy(() => import('./StorageAssistant.tsx'));
+
+export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; onSignedOut: () => void }) {
+  const path = useLocation();
+  const seg = segments(path);
+  const prefs = usePrefs();
+  const [boxes, setBoxes] = useState<Mailbox[]>([]);
+  const [quota, setQuota] = useState<Quota | null>(null);
+  const [identities, setIdentities] = useState<Identity[]>([]);
+  const [version, setVersion] = useState(0);
+  const [open, setOpen] = useState<EmailFull | null>(null);
+  const [thread, setThread] = useState<EmailFull[] | undefined>(undefined);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [compose, setCompose] = useState<ComposeRequest | null>(null);
+  const [navOpen, setNavOpen] = useState(false);
+  const [dialog, setDialog] = useState<'shortcuts' | 'folders' | null>(null);
+  const list = useRef<ListHandle | null>(null);
+  const lastChecked = useRef<string | null>(null);
+
+  const section = seg[0] ?? 'mail';
+  const isSearch = section === 'recherche';
+  const inbox = byRole(boxes, 'inbox');
+  // The inbox id of the last visit lets the list start before Mailbox/get answers.
+  const cachedInbox = useMemo(() => { try { return localStorage.getItem(`preau.inbox.${jmap.accountId}`); } catch { return null; } }, [jmap]);
+  const mailboxId = section === 'mail' ? seg[1] ?? inbox?.id ?? cachedInbox ?? null : null;
+  const openId = section === 'mail' ? seg[2] ?? null : isSearch ? seg[1] ?? null : null;
+  const current = boxes.find((b) => b.id === mailboxId) ?? null;
+  const sf = isSearch ? searchFilter(query(path)) : null;
+  const filter = useMemo(() => (isSearch ? sf : mailboxId ? { inMailbox: mailboxId } : null), [isSearch, JSON.stringify(sf), mailboxId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const refresh = useCallback(async () => {
+    const [b, q] = await Promise.all([getMailboxes(jmap), getQuota(jmap)]);
+    setBoxes(b);
+    const ib = byRole(b, 'inbox');
+    try { if (ib) localStorage.setItem(`preau.inbox.${jmap.accountId}`, ib.id); } catch { /* private mode */ }
+    setQuota(q);
+  }, [jmap]);
+
+  useEffect(() => {
+    void refresh().catch(() => toast(t('app.loadError'), { error: true }));
+    void getIdentities(jmap).then(setIdentities);
+  }, [jmap, refresh]);
+
+  // RFC 8620 §7.3: push. New unread mail in the inbox → desktop notification when allowed.
+  useEffect(() => {
+    let lastUnread = -1;
+    return jmap.push(async (changed) => {
+      const mine = changed[jmap.accountId];
+      if (!mine) return;
+      const b = await getMailboxes(jmap).catch(() => null);
+      if (b) {
+        setBoxes(b);
+        const ib = byRole(b, 'inbox');
+        if (ib && lastUnread >= 0 && ib.unreadEmails > lastUnread) notifyNewMail(ib.unreadEmails - lastUnread);
+        lastUnread = ib?.unreadEmails ?? -1;
+      }
+      setVersion((v) => v + 1);
+      void getQuota(jmap).then(setQuota);
+    });
+  }, [jmap]);
+
+  // Open the message named in the URL; mark it read.
+  useEffect(() => {
+    if (!openId) return setOpen(null);
+    let cancelled = false;
+    void getFull(jmap, openId).then((e) => {
+      if (cancelled) return;
+      setOpen(e);
+      setThread(undefined);
+      if (e && prefs.conversations) void getThread(jmap, e.threadId).then((list) => { if (!cancelled) setThread(list); });
+      if (e && !e.keywords.$seen) void setKeyword(jmap, [e.id], '$seen', true).then(() => { setVersion((v) => v + 1); void refresh(); });
+      requestAnimationFrame(() => document.getElementById('reader-subject')?.focus());
+    });
+    return () => { cancelled = true; };
+  }, [jmap, openId, refresh, prefs.conversations]);
+
+  useEffect(() => setChecked(new Set()), [mailboxId, isSearch]);
+
+  const base = isSearch ? '/recherche' : `/mail/${encodeURIComponent(mailboxId ?? '')}`;
+  const search = isSearch ? path.slice(path.indexOf('?')) : '';
+  const openEmail = (id: string) => navigate(`${base}/${encodeURIComponent(id)}${search}`);
+  const closeEmail = () => navigate(`${base}${search}`);
+
+  const targets = checked.size ? [...checked] : open ? [open.id] : [];
+  const after = async (label: string, fn: () => Promise<void>, undo?: () => Promise<void>) => {
+    try {
+      await fn();
+      if (open && targets.includes(open.id)) closeEmail();
+      setChecked(new Set());
+      setVersion((v) => v + 1);
+      void refresh();
+      toast(label, undo ? { action: { label: t('common.undo'), run: () => void undo().then(() => { setVersion((v) => v + 1); void refresh(); }) } } : {});
+    } catch (e) {
+      toast(t('app.actionFailed', { reason: (e as Error).message }), { error: true });
+    }
+  };
+  const moveTo = (to: Mailbox | undefined, label: string, ids = targets) => {
+    if (!to || !ids.length) return;
+    const from = mailboxId;
+    void after(label, () => moveEmails(jmap, ids, to.id), from ? () => moveEmails(jmap, ids, from) : undefined);
+  };
+  const actions = {
+    archive: () => moveTo(byRole(boxes, 'archive'), tn('action.archived', targets.length)),
+    remove: () => {
+      const trash = byRole(boxes, 'trash');
+      if (!trash || mailboxId === trash.id) void after(tn('action.deleted', targets.length), () => destroyEmails(jmap, targets));
+      else moveTo(trash, tn('action.trashed', targets.length));
+    },
+    spam: () => moveTo(byRole(boxes, 'junk'), tn('action.spammed', targets.length)),
+    phishing: () => (jmap.has(VERDICT) ? void after(t('action.reported'), () => reportPhishing(jmap, targets)) : moveTo(byRole(boxes, 'junk'), t('action.reported'))),
+    notSpam: () => moveTo(inbox, tn('action.unspammed', targets.length)),
+    move: (id: string) => moveTo(boxes.find((b) => b.id === id), tn('action.moved', targets.length)),
+    copy: (id: string) => void after(tn('action.copied', targets.length), () => copyEmails(jmap, targets, id)),
+    read: (on: boolean) => void after(on ? t('action.markedRead') : t('action.markedUnread'), () => setKeyword(jmap, targets, '$seen', on)),
+    flag: (on: boolean) => void after(on ? t('action.flagged') : t('action.unflagged'), () => setKeyword(jmap, targets, '$flagged', on)),
+    reply: (mode: ComposeRequest['mode']) => open && setCompose({ mode, source: open }),
+  };
+
+  const step = (delta: number) => {
+    const ids = list.current?.ids() ?? [];
+    const i = open ? ids.indexOf(open.id) : -1;
+    const next = ids[Math.max(0, Math.min(ids.length - 1, i + delta))];
+    if (next) openEmail(next);
+  };
+
+  useShortcuts(!compose && !dialog, {
+    c: () => setCompose({ mode: 'new' }),
+    r: () => actions.reply('reply'),
+    a: () => actions.reply('replyAll'),
+    f: () => actions.reply('forward'),
+    e: () => targets.length && actions.archive(),
+    '#': () => targets.length && actions.remove(),
+    Delete: () => targets.length && actions.remove(),
+    '!': () => targets.length && actions.spam(),
+    s: () => targets.length && actions.flag(!open?.keywords.$flagged),
+    I: () => targets.length && actions.read(true),
+    U: () => targets.length && actions.read(false),
+    j: () => step(1),
+    k: () => step(-1),
+    u: () => closeEmail(),
+    '/': () => document.getElementById('search-q')?.focus(),
+    '?': () => setDialog('shortcuts'),
+  });
+
+  const onSend = (job: SendJob) => {
+    setCompose(null);
+    const later = job.sendAt && job.sendAt.getTime() > Date.now() + 60_000;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      if (cancelled) return;
+      void runSend(jmap, job, boxes, identities)
+        .then(() => { toast(later ? t('compose.scheduledDone') : t('compose.sent')); setVersion((v) => v + 1); void refresh(); })
+        .catch((e) => { toast(t('compose.sendFailed', { reason: (e as Error).message }), { error: true }); setCompose({ mode: 'draft', draftId: job.draftId }); });
+    }, prefs.undoSeconds * 1000);
+    toast(later ? t('compose.scheduling') : t('compose.sending', { s: prefs.undoSeconds }), {
+      ms: prefs.undoSeconds * 1000,
+      action: { label: t('common.undo'), run: () => { cancelled = true; clearTimeout(timer); setCompose({ mode: 'draft', draftId: job.draftId }); } },
+    });
+  };
+
+  const toggle = (id: string, range: boolean) => {
+    const next = new Set(checked);
+    if (range && lastChecked.current) {
+      const ids = list.current?.ids() ?? [];
+      const [a, b] = [ids.indexOf(lastChecked.current), ids.indexOf(id)].sort((x, y) => x - y);
+      if (a >= 0) for (let i = a; i <= b; i++) { const x = ids[i]; if (x) next.add(x); }
+    } else if (next.has(id)) next.delete(id);
+    else next.add(id);
+    lastChecked.current = id;
+    setChecked(next);
+  };
+
+  // RGAA 8.6: a page title that says where one is (and how many unread messages wait).
+  const unread = inbox?.unreadEmails ?? 0;
+  const screenTitle = section === 'parametres' ? t('settings.title') : section === 'aide' ? t('help.title') : section === 'espace' ? t('storage.title') : open ? open.subject || t('list.noSubject') : isSearch ? t('search.results') : current ? roleName(current) : t('folder.inbox');
+  useEffect(() => {
+    document.title = `${unread ? `(${unread}) ` : ''}${screenTitle} — ${t('app.name')}`;
+  }, [screenTitle, unread]);
+
+  const listLabel = isSearch ? t('search.results') : current ? roleName(current) : t('folder.inbox');
+  const showReader = !!open && (section === 'mail' || isSearch);
+  const actionBar = (
+    <Actions
+      count={targets.length}
+      boxes={boxes}
+      current={current}
+      open={open}
+      onArchive={actions.archive}
+      onDelete={actions.remove}
+      onSpam={actions.spam}
+      onPhishing={actions.phishing}
+      onNotSpam={actions.notSpam}
+      onMove={actions.move}
+      onCopy={actions.copy}
+      onRead={actions.read}
+      onFlag={actions.flag}
+      onReply={actions.reply}
+    />
+  );
+
+  let mainContent;
+  if (section === 'parametres') mainContent = <Settings jmap={jmap} me={me} identities={identities} onIdentities={setIdentities} />;
+  else if (section === 'aide') mainContent = <HelpCentre />;
+  else if (section === 'espace') mainContent = <StorageAssistant jmap={jmap} boxes={boxes} quota={quota} onChanged={() => { setVersion((v) => v + 1); void refresh(); }} />;
+  else {
+    mainContent = (
+      <div className={`mail-view pane-${prefs.readingPane}${showReader ? ' reading' : ''}`}>
+        <section className="list-pane" aria-label={listLabel}>
+          <div className="list-head">
+            <h1 className="list-title">{listLabel}</h1>
+            {checked.size > 0 ? actionBar : <span className="muted small">{current ? tn('folder.count', current.totalEmails) : ''}</span>}
+          </div>
+          <QuotaBanner quota={quota} onOpen={() => navigate('/espace')} />
+          {filter && (
+            <MessageList
+              jmap={jmap}
+              filter={filter}
+              searchFilter={isSearch ? filter : null}
+              version={version}
+              openId={open?.id ?? null}
+              checked={checked}
+              label={listLabel}
+              showRecipients={current?.role === 'sent' || current?.role === 'drafts'}
+              onOpen={(id) => (current?.role === 'drafts' ? setCompose({ mode: 'draft', draftId: id }) : openEmail(id))}
+              onToggle={toggle}
+              onLoaded={(h) => { list.current = h; }}
+              onPainted={markPainted}
+            />
+          )}
+        </section>
+        {showReader && open && <section className="reader-pane" aria-label={t('reader.label')}><Reader jmap={jmap} email={open} thread={thread} actions={checked.size ? null : actionBar} onBack={closeEmail} /></section>}
+      </div>
+    );
+  }
+
+  return (
+    <div className={`app${navOpen ? ' nav-open' : ''}`}>
+      <a className="skip-link" href="#main">{t('app.skipToContent')}</a>
+      <header className="topbar" role="banner">
+        <button type="button" className="btn icon menu-toggle" aria-expanded={navOpen} aria-controls="folders-nav" onClick={() => setNavOpen(!navOpen)}>
+          <Icon name="menu" /><span className="sr-only">{t('app.menu')}</span>
+        </button>
+        <a className="brand" href="/mail" aria-label={t('app.name')} onClick={(e) => { e.preventDefault(); navigate('/mail'); }}>
+          <span className="logo"><Icon name="mail" /></span><span className="brand-name">{t('app.name')}</span>
+        </a>
+        <SearchBar />
+        <nav className="top-links" aria-label={t('app.accountMenu')}>
+          <a href="/aide" className="btn icon" onClick={(e) => { e.preventDefault(); navigate('/aide'); }} title={t('help.title')}>
+            <Icon name="help" /><span className="sr-only">{t('help.title')}</span>
+          </a>
+          <a href="/parametres" className="btn icon" onClick={(e) => { e.preventDefault(); navigate('/parametres'); }} title={t('settings.title')}>
+            <Icon name="gear" /><span className="sr-only">{t('settings.title')}</span>
+          </a>
+          <span className="me" title={me.address}>{me.displayName ?? me.address}</span>
+          <button type="button" className="btn" onClick={() => void signOut().finally(onSignedOut)}>{t('app.signOut')}</button>
+        </nav>
+      </header>
+      <nav id="folders-nav" className="sidebar" aria-label={t('folder.navLabel')}>
+        <button type="button" className="btn primary compose-btn" onClick={() => { setNavOpen(false); setCompose({ mode: 'new' }); }}>
+          <Icon name="pen" />{t('compose.new')}
+        </button>
+        <FolderList
+          boxes={boxes}
+          current={section === 'mail' ? mailboxId : null}
+          onOpen={(id) => { setNavOpen(false); navigate(`/mail/${encodeURIComponent(id)}`); }}
+          onDropEmails={(to, ids) => moveTo(boxes.find((b) => b.id === to), tn('action.moved', ids.length), ids)}
+          onManage={() => setDialog('folders')}
+        />
+        <QuotaGauge quota={quota} onOpen={() => navigate('/espace')} />
+        <div className="mobile-links">
+          <a href="/parametres" onClick={(e) => { e.preventDefault(); setNavOpen(false); navigate('/parametres'); }}>{t('settings.title')}</a>
+          <a href="/aide" onClick={(e) => { e.preventDefault(); setNavOpen(false); navigate('/aide'); }}>{t('help.title')}</a>
+          <button type="button" className="btn" onClick={() => void signOut().finally(onSignedOut)}>{t('app.signOut')}</button>
+        </div>
+        {!isWorkingTime(new Date(), prefs) && prefs.quietHours && <p className="quiet-note small muted">{t('settings.quietNow')}</p>}
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Suspense fallback={<div className="list-empty" role="status">{t('app.loading')}</div>}>{mainContent}</Suspense>
+      </main>
+      {compose && (
+        <Suspense fallback={<div className="composer-loading" role="status">{t('app.loading')}</div>}>
+          <Composer jmap={jmap} request={compose} boxes={boxes} identities={identities} quota={quota} onClose={() => { setCompose(null); setVersion((v) => v + 1); }} onSend={onSend} />
+        </Suspense>
+      )}
+      {dialog === 'shortcuts' && <ShortcutHelp onClose={() => setDialog(null)} />}
+      {dialog === 'folders' && <FolderManager jmap={jmap} boxes={boxes} onClose={() => setDialog(null)} onChanged={() => void refresh()} />}
+      <Toasts />
+    </div>
+  );
+}
+
+/** Benchmarks read this mark: first list rows painted. */
+function markPainted(): void {
+  if (!performance.getEntriesByName('preau:list-painted').length) performance.mark('preau:list-painted');
+}
+
+function notifyNewMail(n: number): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const p = JSON.parse(localStorage.getItem('preau.prefs') ?? '{}') as { notifications?: boolean; quietHours?: boolean };
+  if (!p.notifications) return;
+  if (p.quietHours !== false && !isWorkingTime(new Date())) return;
+  new Notification(t('app.name'), { body: tn('notify.newMail', n), tag: 'preau-new-mail' });
+}

@@ -1,0 +1,215 @@
+/** Virtualised message list (@tanstack/react-virtual), loading pages of Email/query on demand. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Jmap } from '../api/jmap.ts';
+import { formatListDate, formatSize, t, tn } from '../i18n/index.ts';
+import { usePrefs } from '../prefs.ts';
+import { Icon } from '../ui/Icon.tsx';
+import { displayAddress, queryPage, snippets, type EmailSummary } from './data.ts';
+
+const PAGE = 60;
+
+export interface ListHandle {
+  ids: () => (string | undefined)[];
+  total: number;
+}
+
+export function MessageList(props: {
+  jmap: Jmap;
+  filter: Record<string, unknown> | null;
+  searchFilter?: Record<string, unknown> | null;
+  version: number;
+  openId: string | null;
+  checked: Set<string>;
+  label: string;
+  showRecipients?: boolean;
+  onOpen: (id: string) => void;
+  onToggle: (id: string, range: boolean) => void;
+  onLoaded?: (handle: ListHandle) => void;
+  onPainted?: () => void;
+}) {
+  const prefs = usePrefs();
+  const rowHeight = prefs.density === 'compact' ? 52 : 76;
+  const [total, setTotal] = useState<number | null>(null);
+  const [, force] = useState(0);
+  const rows = useRef(new Map<number, EmailSummary>());
+  const snips = useRef(new Map<string, { subject: string | null; preview: string | null }>());
+  const loading = useRef(new Set<number>());
+  const generation = useRef(0);
+  const parentRef = useRef<HTMLDivElement>(null);
+  const key = JSON.stringify(props.filter) + (prefs.conversations ? ':c' : '');
+
+  const loadPage = useCallback(
+    async (page: number, gen: number) => {
+      if (loading.current.has(page)) return;
+      loading.current.add(page);
+      try {
+        const r = await queryPage(props.jmap, props.filter, page * PAGE, PAGE, prefs.conversations);
+        if (gen !== generation.current) return;
+        r.emails.forEach((e, i) => rows.current.set(page * PAGE + i, e));
+        setTotal(r.total);
+        if (props.searchFilter) {
+          const s = await snippets(props.jmap, props.searchFilter, r.emails.map((e) => e.id));
+          s.forEach((v, k) => snips.current.set(k, v));
+        }
+        force((n) => n + 1);
+      } catch {
+        if (gen === generation.current) setTotal((x) => x ?? 0);
+      } finally {
+        loading.current.delete(page);
+      }
+    },
+    [props.jmap, key], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  // New filter: start again from the first page.
+  useEffect(() => {
+    generation.current++;
+    rows.current = new Map();
+    snips.current = new Map();
+    loading.current.clear();
+    setTotal(null);
+    parentRef.current?.scrollTo({ top: 0 });
+    void loadPage(0, generation.current);
+  }, [key, loadPage]);
+
+  // Push or local change: reload the pages already seen (cheap: one request per page).
+  useEffect(() => {
+    if (props.version === 0) return;
+    const gen = ++generation.current;
+    const pages = new Set<number>([0]);
+    for (const i of rows.current.keys()) pages.add(Math.floor(i / PAGE));
+    loading.current.clear();
+    const keep = rows.current;
+    rows.current = new Map();
+    void Promise.all([...pages].map((p) => loadPage(p, gen))).then(() => {
+      if (gen !== generation.current) return;
+      for (const [i, e] of keep) if (!rows.current.has(i) && i < (total ?? 0)) rows.current.set(i, e);
+    });
+  }, [props.version]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const count = total ?? 0;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => rowHeight, overscan: 8 });
+  const items = virtualizer.getVirtualItems();
+
+  useEffect(() => {
+    if (!items.length) return;
+    const first = Math.floor(items[0].index / PAGE);
+    const last = Math.floor(items[items.length - 1].index / PAGE);
+    for (let p = first; p <= last; p++) if (!rows.current.has(p * PAGE) && !rows.current.has(Math.min(count - 1, p * PAGE + PAGE - 1))) void loadPage(p, generation.current);
+  });
+
+  useEffect(() => {
+    props.onLoaded?.({ ids: () => Array.from({ length: count }, (_, i) => rows.current.get(i)?.id), total: count });
+    if (rows.current.size) props.onPainted?.();
+  });
+
+  // Keep the open message visible when moving with j/k.
+  useEffect(() => {
+    if (!props.openId) return;
+    for (const [i, e] of rows.current) if (e.id === props.openId) virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, [props.openId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (total === null) {
+    return <div className="list-empty" role="status">{t('list.loading')}</div>;
+  }
+  if (count === 0) {
+    return <div className="list-empty" role="status">{props.searchFilter ? t('list.noResults') : t('list.empty')}</div>;
+  }
+  return (
+    <div ref={parentRef} className={`message-list ${prefs.density}`} tabIndex={-1}>
+      <p className="sr-only" role="status">{tn('list.count', count)}</p>
+      <ul aria-label={props.label} className="rows" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((v) => {
+          const e = rows.current.get(v.index);
+          return (
+            <li
+              key={v.key}
+              className="row-slot"
+              aria-setsize={count}
+              aria-posinset={v.index + 1}
+              style={{ transform: `translateY(${v.start}px)`, height: v.size }}
+            >
+              {e ? (
+                <Row
+                  email={e}
+                  snippet={snips.current.get(e.id)}
+                  open={props.openId === e.id}
+                  checked={props.checked.has(e.id)}
+                  checkedIds={props.checked}
+                  showRecipients={!!props.showRecipients}
+                  onOpen={props.onOpen}
+                  onToggle={props.onToggle}
+                />
+              ) : (
+                <div className="row placeholder" aria-hidden="true" />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** Text of a SearchSnippet: the server marks matches with <mark>; render them without HTML. */
+function Highlighted({ html }: { html: string }) {
+  const parts = html.split(/<mark>|<\/mark>/);
+  const decode = (s: string) => s.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return <>{parts.map((p, i) => (i % 2 ? <mark key={i}>{decode(p)}</mark> : <span key={i}>{decode(p)}</span>))}</>;
+}
+
+function Row(props: {
+  email: EmailSummary;
+  snippet?: { subject: string | null; preview: string | null };
+  open: boolean;
+  checked: boolean;
+  checkedIds: Set<string>;
+  showRecipients: boolean;
+  onOpen: (id: string) => void;
+  onToggle: (id: string, range: boolean) => void;
+}) {
+  const e = props.email;
+  const unread = !e.keywords.$seen;
+  const flagged = !!e.keywords.$flagged;
+  const who = props.showRecipients ? (e.to ?? []).map(displayAddress).join(', ') : displayAddress(e.from?.[0]);
+  const subject = e.subject?.trim() || t('list.noSubject');
+  return (
+    <div
+      className={`row${unread ? ' unread' : ''}${props.open ? ' open' : ''}${props.checked ? ' checked' : ''}`}
+      draggable
+      onDragStart={(ev) => {
+        const ids = props.checked && props.checkedIds.size ? [...props.checkedIds] : [e.id];
+        ev.dataTransfer.setData('application/x-preau-emails', ids.join(','));
+        ev.dataTransfer.effectAllowed = 'move';
+      }}
+    >
+      <input
+        type="checkbox"
+        className="row-check"
+        checked={props.checked}
+        aria-label={t('list.select', { subject })}
+        onChange={() => {}}
+        onClick={(ev) => props.onToggle(e.id, ev.shiftKey)}
+      />
+      <a
+        href={`#${e.id}`}
+        className="row-link"
+        aria-current={props.open ? 'true' : undefined}
+        onClick={(ev) => { ev.preventDefault(); props.onOpen(e.id); }}
+      >
+        <span className="row-top">
+          <span className="row-from">{unread && <span className="sr-only">{t('list.unread')} </span>}{who || t('list.noSender')}</span>
+          <span className="row-meta">
+            {flagged && <span className="flag" title={t('list.flagged')}><Icon name="star" size={15} /><span className="sr-only">{t('list.flagged')}</span></span>}
+            {e.hasAttachment && <span className="clip" title={t('list.attachment')}><Icon name="clip" size={15} /><span className="sr-only">{t('list.attachment')}</span></span>}
+            <time dateTime={e.receivedAt}>{formatListDate(e.receivedAt)}</time>
+          </span>
+        </span>
+        <span className="row-subject">{props.snippet?.subject ? <Highlighted html={props.snippet.subject} /> : subject}</span>
+        <span className="row-preview">{props.snippet?.preview ? <Highlighted html={props.snippet.preview} /> : e.preview}</span>
+        <span className="sr-only">{formatSize(e.size)}</span>
+      </a>
+    </div>
+  );
+}

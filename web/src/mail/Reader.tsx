@@ -1,0 +1,218 @@
+/** Reading pane: header, protection banners, remote-image bar, sandboxed body, attachments. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Jmap } from '../api/jmap.ts';
+import { formatFullDate, formatSize, getLang, t } from '../i18n/index.ts';
+import { getPrefs, setPrefs, usePrefs } from '../prefs.ts';
+import { displayAddress, type Address, type BodyPart, type EmailFull, type Verdict } from './data.ts';
+import { prepareHtml, shell, textToHtml } from './html.ts';
+import { Icon } from '../ui/Icon.tsx';
+
+function AddressList({ label, list }: { label: string; list: Address[] | null }) {
+  if (!list?.length) return null;
+  return (
+    <div className="addr-line">
+      <dt>{label}</dt>
+      <dd>{list.map((a, i) => <span key={i} className="addr" title={a.email}>{a.name ? `${a.name} <${a.email}>` : a.email}{i < list.length - 1 ? ', ' : ''}</span>)}</dd>
+    </div>
+  );
+}
+
+export function Banners({ verdict, email }: { verdict: Verdict | null | undefined; email: EmailFull }) {
+  if (!verdict) return null;
+  const out: { level: string; title: string; text: string; list?: string[] }[] = [];
+  const reasons = getLang() === 'en' && verdict.reasonsEn?.length ? verdict.reasonsEn : verdict.reasons;
+  const a = verdict.auth;
+  // DMARC failed, or SPF failed without a passing DKIM signature (RFC 7489 §6.6.2, RFC 7208 §2.6.4).
+  const authFailed = !!a && (a.dmarc === 'fail' || (a.spf === 'fail' && a.dkim !== 'pass'));
+  if (verdict.phishing) out.push({ level: 'danger', title: t('verdict.phishingTitle'), text: t('verdict.phishing'), list: reasons });
+  if (authFailed && !verdict.phishing) out.push({ level: 'danger', title: t('verdict.authTitle'), text: t('verdict.auth', { email: email.from?.[0]?.email ?? '' }) });
+  if (verdict.dangerousAttachments?.length) out.push({ level: 'danger', title: t('verdict.attachTitle'), text: t('verdict.attach'), list: verdict.dangerousAttachments });
+  if (verdict.external && !verdict.phishing) out.push({ level: 'info', title: t('verdict.externalTitle'), text: t('verdict.external') });
+  if (verdict.action === 'junk' && !verdict.phishing) out.push({ level: 'warning', title: t('verdict.spamTitle'), text: t('verdict.spam') });
+  if (verdict.verified) out.push({ level: 'ok', title: t('verdict.verifiedTitle'), text: t('verdict.verified') });
+  return (
+    <>
+      {out.map((b) => (
+        <div key={b.title} className={`banner ${b.level}`} role={b.level === 'danger' ? 'alert' : 'note'}>
+          <strong>{b.title}</strong> <span>{b.text}</span>
+          {b.list && b.list.length > 0 && <ul>{b.list.map((r) => <li key={r}>{r}</li>)}</ul>}
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** The body in an iframe: sandbox without allow-scripts, srcdoc with its own strict CSP. */
+function MessageFrame({ html, title }: { html: string; title: string }) {
+  const ref = useRef<HTMLIFrameElement>(null);
+  const [height, setHeight] = useState(200);
+  useEffect(() => {
+    const frame = ref.current;
+    if (!frame) return;
+    let ro: ResizeObserver | null = null;
+    const fit = () => {
+      const d = frame.contentDocument;
+      if (!d?.documentElement) return;
+      setHeight(Math.max(80, d.documentElement.scrollHeight + 8));
+      if (!ro && d.body) {
+        ro = new ResizeObserver(() => setHeight(Math.max(80, d.documentElement.scrollHeight + 8)));
+        ro.observe(d.body);
+      }
+    };
+    frame.addEventListener('load', fit);
+    return () => {
+      frame.removeEventListener('load', fit);
+      ro?.disconnect();
+    };
+  }, [html]);
+  return (
+    <iframe
+      ref={ref}
+      className="mail-frame"
+      title={title}
+      // No allow-scripts: nothing in the mail can run. allow-same-origin only lets us measure the height.
+      sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+      referrerPolicy="no-referrer"
+      srcDoc={html}
+      style={{ height }}
+    />
+  );
+}
+
+function partUrl(jmap: Jmap, p: BodyPart, inline = false): string {
+  return jmap.downloadUrl(p.blobId ?? '', p.name ?? 'fichier', p.type, inline);
+}
+
+function fileIcon(type: string): string {
+  return type.startsWith('image/') ? 'image' : 'file';
+}
+
+export function Attachments({ jmap, parts, dangerous }: { jmap: Jmap; parts: BodyPart[]; dangerous: string[] }) {
+  const files = parts.filter((p) => p.blobId && (p.disposition !== 'inline' || !p.cid));
+  if (!files.length) return null;
+  return (
+    <section className="attachments" aria-labelledby="att-title">
+      <h2 id="att-title" className="section-title">{t('reader.attachments', { n: files.length })}</h2>
+      <ul>
+        {files.map((p, i) => {
+          const name = p.name ?? t('reader.unnamed');
+          const bad = dangerous.includes(name);
+          return (
+            <li key={p.blobId! + i} className={`attachment${bad ? ' dangerous' : ''}`}>
+              {p.type.startsWith('image/') && !bad ? (
+                <img className="thumb" src={partUrl(jmap, p, true)} alt="" loading="lazy" />
+              ) : (
+                <span className="file-icon"><Icon name={fileIcon(p.type)} size={28} /></span>
+              )}
+              <span className="att-info">
+                <span className="att-name">{name}</span>
+                <span className="att-meta">{p.type} · {formatSize(p.size)}{bad ? ` · ${t('reader.dangerous')}` : ''}</span>
+              </span>
+              <span className="att-actions">
+                {(p.type === 'application/pdf' || p.type.startsWith('image/')) && !bad && (
+                  <a className="btn small" href={partUrl(jmap, p, true)} target="_blank" rel="noopener noreferrer">{t('reader.preview')}<span className="sr-only"> {name}</span></a>
+                )}
+                <a className="btn small" href={partUrl(jmap, p)} download={name}>{t('reader.download')}<span className="sr-only"> {name}</span></a>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** The iframe document of one email: server-sanitised HTML when offered, else the body parts. */
+function emailDocument(jmap: Jmap, email: EmailFull, showRemote: boolean, preferHtml: boolean): { doc: string; hasRemote: boolean } {
+  const cidMap = new Map<string, BodyPart>();
+  for (const p of [...email.attachments, ...email.htmlBody]) if (p.cid) cidMap.set(p.cid.replace(/^<|>$/g, ''), p);
+  const cidUrl = (cid: string) => { const c = cidMap.get(cid); return c ? partUrl(jmap, c, true) : null; };
+  if (preferHtml && email.preauSafeHtml) {
+    // Server-sanitised (src/jmap/safe-html.ts); the client pass is defence in depth.
+    const r = prepareHtml(email.preauSafeHtml.html, { showRemote, cidUrl, accountId: jmap.accountId });
+    return { doc: shell(r.html, showRemote, false), hasRemote: r.hasRemote || email.preauSafeHtml.blockedImages > 0 };
+  }
+  let body = '';
+  let hasRemote = false;
+  for (const p of preferHtml ? email.htmlBody : email.textBody) {
+    const v = p.partId ? email.bodyValues[p.partId]?.value : undefined;
+    if (v === undefined) continue;
+    if (p.type === 'text/html') {
+      const r = prepareHtml(v, { showRemote, cidUrl, accountId: jmap.accountId });
+      body += r.html;
+      hasRemote ||= r.hasRemote;
+    } else if (p.type.startsWith('text/')) body += textToHtml(v);
+  }
+  if (!body) body = textToHtml(email.preview ?? '');
+  return { doc: shell(body, showRemote, false), hasRemote };
+}
+
+/** An earlier message of the conversation, folded. */
+function ThreadItem({ jmap, email }: { jmap: Jmap; email: EmailFull }) {
+  const [open, setOpen] = useState(false);
+  const prefs = usePrefs();
+  const doc = useMemo(() => (open ? emailDocument(jmap, email, false, prefs.preferHtml).doc : ''), [open, jmap, email, prefs.preferHtml]);
+  return (
+    <li className="thread-item">
+      <button type="button" className="thread-head" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <strong>{displayAddress(email.from?.[0])}</strong>
+        <time dateTime={email.receivedAt}>{formatFullDate(email.receivedAt)}</time>
+        {!open && <span className="muted row-preview">{email.preview}</span>}
+      </button>
+      {open && <MessageFrame html={doc} title={t('reader.bodyTitle', { subject: email.subject ?? '' })} />}
+    </li>
+  );
+}
+
+export function Reader(props: { jmap: Jmap; email: EmailFull; thread?: EmailFull[]; actions: React.ReactNode; onBack: () => void }) {
+  const { jmap, email } = props;
+  const prefs = usePrefs();
+  const sender = email.from?.[0]?.email?.toLowerCase() ?? '';
+  const [showOnce, setShowOnce] = useState(false);
+  useEffect(() => setShowOnce(false), [email.id]);
+  const showRemote = showOnce || prefs.remoteImages === 'always' || prefs.trustedSenders.includes(sender);
+  const verdict = email.preauVerdict;
+  const blockAll = !!verdict?.phishing;
+
+  const prepared = useMemo(() => emailDocument(jmap, email, showRemote && !blockAll, prefs.preferHtml), [email, showRemote, blockAll, prefs.preferHtml, jmap]);
+
+  const subject = email.subject?.trim() || t('list.noSubject');
+  return (
+    <article className="reader" aria-labelledby="reader-subject">
+      <div className="reader-toolbar">
+        <button type="button" className="btn icon back" onClick={props.onBack}>
+          <Icon name="back" /><span className="sr-only">{t('reader.back')}</span>
+        </button>
+        {props.actions}
+      </div>
+      <header className="reader-head">
+        <h1 id="reader-subject" tabIndex={-1}>{subject}</h1>
+        <dl className="addresses">
+          <AddressList label={t('reader.from')} list={email.from} />
+          <AddressList label={t('reader.to')} list={email.to} />
+          <AddressList label={t('reader.cc')} list={email.cc} />
+          <div className="addr-line"><dt>{t('reader.date')}</dt><dd><time dateTime={email.receivedAt}>{formatFullDate(email.sentAt ?? email.receivedAt)}</time></dd></div>
+        </dl>
+      </header>
+      {props.thread && props.thread.length > 1 && (
+        <ol className="thread" aria-label={t('reader.earlier', { n: props.thread.length - 1 })}>
+          {props.thread.filter((e) => e.id !== email.id).map((e) => <ThreadItem key={e.id} jmap={jmap} email={e} />)}
+        </ol>
+      )}
+      <Banners verdict={verdict} email={email} />
+      {prepared.hasRemote && !showRemote && !blockAll && (
+        <div className="banner neutral images-bar" role="note">
+          <span>{t('reader.imagesBlocked')}</span>
+          <button type="button" className="btn small" onClick={() => setShowOnce(true)}>{t('reader.showImages')}</button>
+          {sender && (
+            <button type="button" className="btn small" onClick={() => setPrefs({ trustedSenders: [...getPrefs().trustedSenders, sender] })}>
+              {t('reader.alwaysShow', { sender: displayAddress(email.from?.[0]) })}
+            </button>
+          )}
+        </div>
+      )}
+      <MessageFrame html={prepared.doc} title={t('reader.bodyTitle', { subject })} />
+      <Attachments jmap={jmap} parts={email.attachments} dangerous={verdict?.dangerousAttachments ?? []} />
+    </article>
+  );
+}

@@ -1,0 +1,238 @@
+/** Mail operations over JMAP. RFC 8621 §2 (Mailbox), §4 (Email), §5 (SearchSnippet), §7 (submission); RFC 9425 (Quota). */
+import { Jmap, QUOTA, SUBMISSION } from '../api/jmap.ts';
+
+export interface Mailbox {
+  id: string;
+  name: string;
+  parentId: string | null;
+  role: string | null;
+  sortOrder: number;
+  totalEmails: number;
+  unreadEmails: number;
+}
+
+export interface Address { name?: string | null; email: string }
+
+/** Préau extension property "preauVerdict" (capability urn:preau:verdict), from src/security. */
+export interface Verdict {
+  score?: number;
+  action?: string;
+  external?: boolean;
+  phishing?: boolean;
+  /** A verified official sender (positive). */
+  verified?: boolean;
+  reasons?: string[];
+  reasonsEn?: string[];
+  auth?: { spf?: string; dkim?: string; dmarc?: string; dmarcPolicy?: string | null; arc?: string };
+  dangerousAttachments?: string[];
+}
+
+export const VERDICT = 'urn:preau:verdict';
+export const SAFE_HTML = 'urn:preau:safehtml';
+
+export interface EmailSummary {
+  id: string;
+  threadId: string;
+  mailboxIds: Record<string, boolean>;
+  keywords: Record<string, boolean>;
+  from: Address[] | null;
+  to: Address[] | null;
+  subject: string | null;
+  receivedAt: string;
+  preview: string;
+  hasAttachment: boolean;
+  size: number;
+}
+
+export interface BodyPart { partId: string | null; blobId: string | null; type: string; name: string | null; size: number; disposition: string | null; cid: string | null }
+
+export interface EmailFull extends EmailSummary {
+  cc: Address[] | null;
+  bcc: Address[] | null;
+  replyTo: Address[] | null;
+  sentAt: string | null;
+  messageId: string[] | null;
+  references: string[] | null;
+  htmlBody: BodyPart[];
+  textBody: BodyPart[];
+  attachments: BodyPart[];
+  bodyValues: Record<string, { value: string; isTruncated?: boolean }>;
+  preauVerdict?: Verdict | null;
+  /** Préau extension (urn:preau:safehtml): server-sanitised display HTML, remote images as data-preau-src. */
+  preauSafeHtml?: { html: string; blockedImages: number } | null;
+}
+
+export const SUMMARY_PROPS = ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'preview', 'hasAttachment', 'size'];
+
+export async function getMailboxes(j: Jmap): Promise<Mailbox[]> {
+  const r = await j.one<{ list: Mailbox[] }>('Mailbox/get', { ids: null, properties: ['id', 'name', 'parentId', 'role', 'sortOrder', 'totalEmails', 'unreadEmails'] });
+  return r.list;
+}
+
+export function byRole(boxes: Mailbox[], role: string): Mailbox | undefined {
+  return boxes.find((b) => b.role === role);
+}
+
+export interface QueryPage { ids: string[]; total: number; position: number; emails: EmailSummary[]; queryState: string }
+
+/** RFC 8620 §3.7: Email/query and Email/get in one request through a result reference. */
+export async function queryPage(j: Jmap, filter: Record<string, unknown> | null, position: number, limit: number, collapseThreads = false): Promise<QueryPage> {
+  const r = await j.call([
+    ['Email/query', { accountId: j.accountId, filter, sort: [{ property: 'receivedAt', isAscending: false }], position, limit, calculateTotal: true, collapseThreads }, 'q'],
+    ['Email/get', { accountId: j.accountId, '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' }, properties: SUMMARY_PROPS }, 'g'],
+  ]);
+  const q = r.get('q')!;
+  if (q.__error) throw q.__error;
+  const g = r.get('g')!;
+  if (g.__error) throw g.__error;
+  const byId = new Map((g.list as EmailSummary[]).map((e) => [e.id, e]));
+  return {
+    ids: q.ids,
+    total: q.total ?? q.ids.length,
+    position: q.position ?? position,
+    queryState: q.queryState,
+    emails: (q.ids as string[]).map((id) => byId.get(id)).filter((e): e is EmailSummary => !!e),
+  };
+}
+
+const FULL_PROPS = [...SUMMARY_PROPS, 'cc', 'bcc', 'replyTo', 'sentAt', 'messageId', 'references', 'htmlBody', 'textBody', 'attachments', 'bodyValues'];
+
+export async function getFull(j: Jmap, id: string): Promise<EmailFull | null> {
+  const base = { ids: [id], fetchHTMLBodyValues: true, fetchTextBodyValues: true, maxBodyValueBytes: 2_000_000 };
+  const ext = [VERDICT, SAFE_HTML].filter((c) => j.has(c));
+  try {
+    // Préau extensions: protection verdict and server-sanitised HTML, when the server offers them.
+    const extra = [...(j.has(VERDICT) ? ['preauVerdict'] : []), ...(j.has(SAFE_HTML) ? ['preauSafeHtml'] : [])];
+    const r = await j.one<{ list: EmailFull[] }>('Email/get', { ...base, properties: [...FULL_PROPS, ...extra] }, ext);
+    return r.list[0] ?? null;
+  } catch {
+    // A server without the extension rejects the unknown property (invalidArguments).
+    const r = await j.one<{ list: EmailFull[] }>('Email/get', { ...base, properties: FULL_PROPS });
+    return r.list[0] ?? null;
+  }
+}
+
+/** RFC 8621 §3 Thread/get, then every email of the thread (oldest first) through a result reference. */
+export async function getThread(j: Jmap, threadId: string): Promise<EmailFull[]> {
+  const ext = [VERDICT, SAFE_HTML].filter((c) => j.has(c));
+  const extra = [...(j.has(VERDICT) ? ['preauVerdict'] : []), ...(j.has(SAFE_HTML) ? ['preauSafeHtml'] : [])];
+  const r = await j.call([
+    ['Thread/get', { accountId: j.accountId, ids: [threadId] }, 't'],
+    ['Email/get', { accountId: j.accountId, '#ids': { resultOf: 't', name: 'Thread/get', path: '/list/*/emailIds' }, properties: [...FULL_PROPS, ...extra], fetchHTMLBodyValues: true, fetchTextBodyValues: true, maxBodyValueBytes: 2_000_000 }, 'g'],
+  ], ext);
+  const g = r.get('g');
+  if (!g || g.__error) return [];
+  return [...(g.list as EmailFull[])].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+}
+
+/** Préau extension Email/reportPhishing (urn:preau:verdict): marks, moves to Junk and tells the security team. */
+export async function reportPhishing(j: Jmap, ids: string[]): Promise<void> {
+  await j.one('Email/reportPhishing', { emailIds: ids }, [VERDICT]);
+}
+
+/** RFC 8621 §4.3: patch keywords or mailboxIds of many emails. */
+export async function patchEmails(j: Jmap, ids: string[], patch: Record<string, unknown>): Promise<void> {
+  if (!ids.length) return;
+  const update: Record<string, Record<string, unknown>> = {};
+  for (const id of ids) update[id] = patch;
+  const r = await j.one<{ notUpdated?: Record<string, { type: string; description?: string }> }>('Email/set', { update });
+  const failed = r.notUpdated && Object.values(r.notUpdated)[0];
+  if (failed) throw new Error(failed.description ?? failed.type);
+}
+
+export async function setKeyword(j: Jmap, ids: string[], keyword: string, on: boolean): Promise<void> {
+  await patchEmails(j, ids, { [`keywords/${keyword}`]: on ? true : null });
+}
+
+/** Move: replace mailboxIds with the single target (RFC 8621 §4.3 patch on mailboxIds). */
+export async function moveEmails(j: Jmap, ids: string[], to: string): Promise<void> {
+  await patchEmails(j, ids, { mailboxIds: { [to]: true } });
+}
+
+export async function copyEmails(j: Jmap, ids: string[], to: string): Promise<void> {
+  await patchEmails(j, ids, { [`mailboxIds/${to}`]: true });
+}
+
+export async function destroyEmails(j: Jmap, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await j.one('Email/set', { destroy: ids });
+}
+
+export async function createMailbox(j: Jmap, name: string, parentId: string | null): Promise<void> {
+  const r = await j.one<{ notCreated?: Record<string, { type: string; description?: string }> }>('Mailbox/set', { create: { n: { name, parentId } } });
+  const e = r.notCreated?.n;
+  if (e) throw new Error(e.description ?? e.type);
+}
+
+export async function renameMailbox(j: Jmap, id: string, name: string): Promise<void> {
+  const r = await j.one<{ notUpdated?: Record<string, { type: string; description?: string }> }>('Mailbox/set', { update: { [id]: { name } } });
+  const e = r.notUpdated?.[id];
+  if (e) throw new Error(e.description ?? e.type);
+}
+
+export async function deleteMailbox(j: Jmap, id: string): Promise<void> {
+  // RFC 8621 §2.5: onDestroyRemoveEmails removes the emails that are only in this mailbox.
+  const r = await j.one<{ notDestroyed?: Record<string, { type: string; description?: string }> }>('Mailbox/set', { destroy: [id], onDestroyRemoveEmails: true });
+  const e = r.notDestroyed?.[id];
+  if (e) throw new Error(e.description ?? e.type);
+}
+
+/** Empty Trash/Junk: query all ids in pages, destroy them. */
+export async function emptyMailbox(j: Jmap, mailboxId: string): Promise<void> {
+  for (;;) {
+    const q = await j.one<{ ids: string[] }>('Email/query', { filter: { inMailbox: mailboxId }, limit: 500 });
+    if (!q.ids.length) return;
+    await destroyEmails(j, q.ids);
+  }
+}
+
+export interface Quota { used: number; hardLimit: number }
+
+/** RFC 9425 §4: Quota/get, or the account capability when the quota extension is absent. */
+export async function getQuota(j: Jmap): Promise<Quota | null> {
+  if (!j.has(QUOTA)) return null;
+  try {
+    const r = await j.one<{ list: { used: number; hardLimit: number; resourceType: string; types?: string[] }[] }>('Quota/get', { ids: null }, [QUOTA]);
+    const q = r.list.find((x) => x.resourceType === 'octets') ?? r.list[0];
+    return q ? { used: q.used, hardLimit: q.hardLimit } : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface Identity { id: string; name: string; email: string; textSignature?: string; htmlSignature?: string; replyTo?: Address[] | null }
+
+export async function getIdentities(j: Jmap): Promise<Identity[]> {
+  if (!j.has(SUBMISSION)) return [];
+  try {
+    return (await j.one<{ list: Identity[] }>('Identity/get', { ids: null }, [SUBMISSION])).list;
+  } catch {
+    return [];
+  }
+}
+
+export async function updateIdentity(j: Jmap, id: string, patch: Partial<Identity>): Promise<void> {
+  await j.one('Identity/set', { update: { [id]: patch } }, [SUBMISSION]);
+}
+
+/** RFC 8621 §5.1: SearchSnippet/get for highlighted subject/preview. */
+export async function snippets(j: Jmap, filter: Record<string, unknown>, emailIds: string[]): Promise<Map<string, { subject: string | null; preview: string | null }>> {
+  const out = new Map<string, { subject: string | null; preview: string | null }>();
+  if (!emailIds.length) return out;
+  try {
+    const r = await j.one<{ list: { emailId: string; subject: string | null; preview: string | null }[] }>('SearchSnippet/get', { filter, emailIds });
+    for (const s of r.list) out.set(s.emailId, s);
+  } catch {
+    // Snippets are an optional nicety.
+  }
+  return out;
+}
+
+export function displayAddress(a: Address | undefined | null): string {
+  if (!a) return '';
+  return a.name?.trim() || a.email;
+}
+
+export function addressLine(list: Address[] | null | undefined): string {
+  return (list ?? []).map((a) => (a.name ? `${a.name} <${a.email}>` : a.email)).join(', ');
+}
