@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { freshPgDatabase } from '../store/contract/pg-fixture.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountId, MailboxId } from '../store/ids.ts';
@@ -71,24 +71,7 @@ export function rawMessage(m: MessageSpec = {}): Buffer {
   return Buffer.from(lines.join('\r\n'), 'utf8');
 }
 
-async function freshPg(base: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `preau_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+const freshPg = (base: string) => freshPgDatabase(base, 'preau_test');
 
 /** Open a store on `backend` with domain ac-test.fr and two accounts (a, b). */
 export async function openKit(backend: Backend, quota = 10_000_000): Promise<Kit> {

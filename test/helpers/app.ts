@@ -9,7 +9,6 @@ import type { ConfigInput } from '../../src/config/schema.ts';
 import { startApp, type RunningApp, type StartOptions } from '../../src/app.ts';
 import { createAccount, type NewAccount } from '../../src/accounts/service.ts';
 import { createLogger } from '../../src/log/index.ts';
-import pg from 'pg';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,25 +25,8 @@ export function tempDir(prefix = 'preau-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A fresh PostgreSQL database for one test run, dropped by the returned cleanup. */
-export async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `preau_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+export { freshPgDatabase } from '../../src/store/contract/pg-fixture.ts';
+import { freshPgDatabase } from '../../src/store/contract/pg-fixture.ts';
 
 export interface TestApp extends RunningApp {
   dataDir: string;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { freshPgDatabase } from './pg-fixture.ts';
 import { openStore } from '../open.ts';
 import type { Store } from '../store.ts';
 import type { AccountId } from '../ids.ts';
@@ -30,24 +30,9 @@ const backends: Backend[] = [
     name: 'postgres',
     skip: process.env.PREAU_TEST_PG ? false : 'PREAU_TEST_PG not set: no PostgreSQL to run the contract against',
     async open() {
-      const base = process.env.PREAU_TEST_PG!;
-      const name = `preau_c_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const u = new URL(base);
-      u.pathname = `/${name}`;
-      const store = await openStore({ dataDir: '/nonexistent', databaseUrl: u.toString() });
-      return {
-        store,
-        async cleanup() {
-          const c = new pg.Client({ connectionString: base });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
-        },
-      };
+      const db = await freshPgDatabase(process.env.PREAU_TEST_PG!, 'preau_c');
+      const store = await openStore({ dataDir: '/nonexistent', databaseUrl: db.url });
+      return { store, cleanup: db.drop };
     },
   },
 ];
