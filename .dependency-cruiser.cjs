@@ -23,6 +23,13 @@ module.exports = {
       to: { path: '^src/store/(sqlite|postgres)/' },
     },
     {
+      name: 'adapters-never-import-kysely',
+      comment: 'Adapters never write SQL: queries live in the domain services (src/mail, src/queue, ...)',
+      severity: 'error',
+      from: { path: ADAPTERS },
+      to: { path: '(^|/)node_modules/kysely/' },
+    },
+    {
       name: 'web-imports-no-server-code',
       severity: 'error',
       from: { path: '^web/' },
@@ -37,7 +44,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^node_modules|\\.test\\.ts$)' },
+    // node_modules stay in the graph as leaves (doNotFollow) so a rule can name a package (kysely).
+    exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },

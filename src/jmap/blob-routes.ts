@@ -4,8 +4,8 @@ import type { AccountId, BlobId } from '../store/ids.ts';
 import { decodePartBody, findPart, parseMessage, type MimePart } from '../mime/index.ts';
 import { parseAccountId, type JmapLimits } from './capabilities.ts';
 import { RequestProblem } from './errors.ts';
-import { emailBlobOwned, findUpload, pendingUploadBytes, quotaOf, recordUpload } from './data/uploads.ts';
-import { loadStructureByBlob } from './data/email-read.ts';
+import { emailBlobOwned, emailStructureByBlob, findUpload, pendingUploadBytes, recordUpload } from '../mail/uploads.ts';
+import { getQuota } from '../mail/quota.ts';
 import type { JmapDeps, JmapPrincipal } from './types.ts';
 
 type Auth = (req: FastifyRequest, reply: FastifyReply) => Promise<JmapPrincipal | null>;
@@ -27,10 +27,9 @@ export async function readAccountBlob(deps: JmapDeps, account: AccountId, blobId
     return null;
   }
   // Authorisation: the part's message must be one of the account's emails or uploads (RFC 8620 §6.2).
-  let root: MimePart | null = null;
+  let root: MimePart | null = await emailStructureByBlob(deps.store, account, p.blob);
   let raw: Buffer | null = null;
-  if (await emailBlobOwned(deps.store, account, p.blob)) root = await loadStructureByBlob(deps.store, p.blob);
-  else if (await findUpload(deps.store, account, p.blob, deps.store.clock())) {
+  if (!root && (await findUpload(deps.store, account, p.blob, deps.store.clock()))) {
     raw = await deps.blobs.get(p.blob);
     root = (await parseMessage(raw)).root;
   }
@@ -61,7 +60,7 @@ export function registerBlobRoutes(app: FastifyInstance, deps: JmapDeps, limits:
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? ''));
       const now = deps.store.clock();
       // Uploads count against the quota until they expire (issue 6).
-      const q = await quotaOf(deps.store, account);
+      const q = (await getQuota(deps.store, account)) ?? { used: 0, limit: 0 };
       if (q.used + (await pendingUploadBytes(deps.store, account, now)) + body.length > q.limit) {
         return reply.code(413).type('application/problem+json').send({ type: 'urn:ietf:params:jmap:error:overQuota', status: 413, detail: 'the upload would exceed the quota' });
       }

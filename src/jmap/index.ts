@@ -6,7 +6,7 @@ import { authenticate, JmapAuthError } from './auth.ts';
 import { parseRequest, processRequest } from './request.ts';
 import { registerBlobRoutes } from './blob-routes.ts';
 import { servePush } from './push.ts';
-import { purgeExpiredUploads } from './data/uploads.ts';
+import { purgeExpiredUploads } from '../mail/uploads.ts';
 import { METHODS } from './methods/index.ts';
 import type { JmapDeps, JmapPrincipal } from './types.ts';
 import type { HttpPlugin } from '../http/context.ts';

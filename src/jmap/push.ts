@@ -1,6 +1,7 @@
 /** JMAP push over EventSource: coalesced StateChange events from store.feed, pings, closeafter. RFC 8620 §7.1, §7.3. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountId, DataType, StateChange } from '../store/ids.ts';
+import { currentModseq } from '../mail/changes.ts';
 import { quotaState, typeState, type LoggedType } from './state.ts';
 import type { JmapDeps, JmapPrincipal } from './types.ts';
 
@@ -71,9 +72,9 @@ export async function servePush(deps: JmapDeps, principal: JmapPrincipal, req: F
     if (!types.length || closed) return;
     try {
       const states = await statesOf(deps, account, types);
-      const modseq = await deps.store.db.selectFrom('accounts').select('modseq').where('id', '=', account).executeTakeFirst();
+      const modseq = await currentModseq(deps.store, account);
       // RFC 8620 §7.1: StateChange; the event id encodes the account state (§7.3).
-      send('state', { '@type': 'StateChange', changed: { [`a${account}`]: states } }, String(modseq?.modseq ?? ''));
+      send('state', { '@type': 'StateChange', changed: { [`a${account}`]: states } }, String(modseq ?? ''));
       if (opts.closeAfterState) close();
     } catch (e) {
       deps.log.warn({ account, err: (e as Error).message }, 'jmap.push.failed');
@@ -105,8 +106,8 @@ export async function servePush(deps: JmapDeps, principal: JmapPrincipal, req: F
   // RFC 8620 §7.3: a reconnecting client that missed changes (Last-Event-ID behind) gets them at once.
   const last = req.headers['last-event-id'];
   if (typeof last === 'string' && /^[0-9]{1,16}$/.test(last)) {
-    const row = await deps.store.db.selectFrom('accounts').select('modseq').where('id', '=', account).executeTakeFirst();
-    if (row && Number(row.modseq) > Number(last)) {
+    const modseq = await currentModseq(deps.store, account);
+    if (modseq !== null && modseq > Number(last)) {
       for (const t of opts.types) pending.add(t);
       void flush();
     }

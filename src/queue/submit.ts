@@ -2,6 +2,7 @@
 import type { AccountId, SessionId } from '../store/ids.ts';
 import { parseSize } from '../config/load.ts';
 import { ingest, type IngestTarget } from '../mail/ingest.ts';
+import { vacationAfterDelivery } from '../mail/vacation-reply.ts';
 import { lookupRecipient } from '../mail/recipients.ts';
 import { splitAddress } from '../accounts/address.ts';
 import { SubmissionError, type SendCtx } from './context.ts';
@@ -147,6 +148,8 @@ export async function submitMessage(ctx: SendCtx, input: SubmitInput): Promise<S
     const over = new Set(d.res.overQuota);
     await queueLocal(ctx, base, raw, local.filter((r) => over.has(r.account)), outcome);
   }
+  // Colleagues on holiday answer colleagues too (RFC 3834; never throws, never delays the reply).
+  if (d?.res) for (const a of new Set(d.res.delivered.map((x) => x.account))) if (a !== input.accountId) void vacationAfterDelivery(ctx, { account: a, raw, mailFrom: input.mailFrom, role: 'inbox' });
   ctx.log.info({ event: 'submission.accepted', account: input.accountId, queueId, local: local.length, remote: remote.length, size: raw.length, scheduled }, 'submission.accepted');
   return { queueId, messageId, sendAt, local: outcome, remote: remote.map((r) => r.address), size: raw.length };
 }

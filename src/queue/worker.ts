@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountId, BlobId } from '../store/ids.ts';
 import { ingest } from '../mail/ingest.ts';
+import { vacationAfterDelivery } from '../mail/vacation-reply.ts';
 import { lookupRecipient } from '../mail/recipients.ts';
 import type { SendCtx } from './context.ts';
 import { signMessage } from './dkim.ts';
@@ -174,6 +175,7 @@ export function startOutboundWorker(ctx: SendCtx, opts: WorkerOptions = {}): Out
       try {
         const res = await ingest(ctx, { raw, targets: ok.map((o) => ({ account: o.account })), receivedAt: now });
         const over = new Set(res.overQuota);
+        for (const d of res.delivered) void vacationAfterDelivery(ctx, { account: d.account, raw, mailFrom: m.mail_from, role: 'inbox' });
         for (const o of ok) {
           if (over.has(o.account)) results.push(temporary(m, o.r, now, '452 4.2.2 Mailbox full / Boite pleine', null, '4.2.2', false, bounces));
           else results.push({ id: Number(o.r.id), state: 'delivered', error: null, remoteMta: ctx.config.hostname });

@@ -1,5 +1,5 @@
 /** Email/get: list-row properties from the stored parse, header forms and body values from the blob. RFC 8621 §4.2. */
-import { loadEmails, parseStructure, type EmailRow } from '../data/email-read.ts';
+import { loadEmails, parseStructure, type EmailRow } from '../email-read.ts';
 import { BODY_DEFAULT, BODY_PROPS, EMAIL_DEFAULT, EMAIL_PROPS, NEEDS_RAW, bodyProperties, rawHeaderProperties } from '../email-view.ts';
 import { parseHeaderProp } from '../email-headers.ts';
 import { MethodError } from '../errors.ts';

@@ -2,7 +2,7 @@
 import { search } from '../../mail/search.ts';
 import { changesSince } from '../../mail/changes.ts';
 import type { EmailId } from '../../store/ids.ts';
-import { loadEmails, loadThreads } from '../data/email-read.ts';
+import { loadEmails, loadThreads } from '../email-read.ts';
 import { toSearchFilter, toSortKeys } from '../email-filter.ts';
 import { MethodError } from '../errors.ts';
 import { typeState } from '../state.ts';

@@ -6,7 +6,7 @@ import { getMailboxByRole } from '../../mail/mailboxes.ts';
 import { setKeywords, setMailboxIds } from '../../mail/messages.ts';
 import type { AppContext } from '../../context.ts';
 import type { EmailId } from '../../store/ids.ts';
-import { loadEmails } from '../data/email-read.ts';
+import { loadEmails } from '../email-read.ts';
 import { MethodError } from '../errors.ts';
 import { numId, optString } from '../standard.ts';
 import type { MethodHandler } from '../types.ts';

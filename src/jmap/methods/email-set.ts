@@ -5,7 +5,7 @@ import { keywordsToFlags } from '../../mail/flags.ts';
 import type { EmailId, MailboxId } from '../../store/ids.ts';
 import { readAccountBlob } from '../blob-routes.ts';
 import { composeEmail } from '../compose.ts';
-import { loadEmails } from '../data/email-read.ts';
+import { loadEmails } from '../email-read.ts';
 import { MethodError, SetError, toSetError } from '../errors.ts';
 import { typeState } from '../state.ts';
 import { trainOnKeywords } from '../spam-training.ts';

@@ -2,7 +2,7 @@
 import { getSubmission } from '../../queue/index.ts';
 import type { AppContext } from '../../context.ts';
 import { computeChanges, changesResponse } from '../changes.ts';
-import { listSubmissionRows, type SubmissionRow } from '../data/submissions.ts';
+import { listSubmissionRows, type SubmissionRow } from '../../queue/submission-records.ts';
 import { MethodError } from '../errors.ts';
 import { typeState } from '../state.ts';
 import { getIds, getProperties, numId, pick, queryPaging, windowIds } from '../standard.ts';

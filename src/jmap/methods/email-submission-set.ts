@@ -1,9 +1,9 @@
 /** EmailSubmission/set: send an Email through src/queue (FUTURERELEASE-style sendAt), cancel, onSuccessUpdateEmail / onSuccessDestroyEmail. RFC 8621 §7.5, RFC 4865. */
 import { cancelSubmission, submitMessage } from '../../queue/index.ts';
 import type { AppContext } from '../../context.ts';
-import { listIdentities } from '../data/identities.ts';
-import { deleteSubmission, insertSubmission, listSubmissionRows, setUndoStatus } from '../data/submissions.ts';
-import { loadEmails } from '../data/email-read.ts';
+import { listIdentities } from '../../mail/identities.ts';
+import { deleteSubmission, insertSubmission, listSubmissionRows, setUndoStatus } from '../../queue/submission-records.ts';
+import { loadEmails } from '../email-read.ts';
 import { MethodError, SetError, toSetError } from '../errors.ts';
 import { typeState } from '../state.ts';
 import { numId, resolveId, setArgs } from '../standard.ts';

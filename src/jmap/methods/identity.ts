@@ -2,7 +2,7 @@
 import { listAddresses } from '../../accounts/service.ts';
 import { SetError, toSetError } from '../errors.ts';
 import { computeChanges, changesResponse } from '../changes.ts';
-import { createIdentity, destroyIdentity, ensureDefaultIdentity, listIdentities, updateIdentity, type IdentityInput } from '../data/identities.ts';
+import { createIdentity, destroyIdentity, ensureDefaultIdentity, listIdentities, updateIdentity, type IdentityInput } from '../../mail/identities.ts';
 import { typeState } from '../state.ts';
 import { MethodError } from '../errors.ts';
 import { getIds, getProperties, numId, pick, setArgs } from '../standard.ts';

@@ -1,5 +1,5 @@
 /** Quota/get: one quota per account, octets, scope account. RFC 9425 §4.1, §4.2. */
-import { quotaOf } from '../data/uploads.ts';
+import { getQuota } from '../../mail/quota.ts';
 import { quotaState } from '../state.ts';
 import { getIds, getProperties, pick } from '../standard.ts';
 import type { MethodHandler } from '../types.ts';
@@ -9,7 +9,7 @@ const PROPS = ['id', 'resourceType', 'used', 'hardLimit', 'scope', 'name', 'type
 export const quotaGet: MethodHandler = async (args, c) => {
   const ids = getIds(args, c);
   const props = getProperties(args, PROPS, PROPS);
-  const q = await quotaOf(c.deps.store, c.account);
+  const q = (await getQuota(c.deps.store, c.account)) ?? { used: 0, limit: 0 };
   const quota = {
     id: 'mail',
     resourceType: 'octets',

@@ -1,7 +1,7 @@
 /** SearchSnippet/get: subject and body excerpt with <mark> around the searched words. RFC 8621 §5. */
 import { decodePartText, findPart } from '../../mime/index.ts';
 import { foldForSearch } from '../../mail/fold.ts';
-import { loadEmails, parseStructure } from '../data/email-read.ts';
+import { loadEmails, parseStructure } from '../email-read.ts';
 import { textTerms, toSearchFilter } from '../email-filter.ts';
 import { MethodError } from '../errors.ts';
 import { numId } from '../standard.ts';

@@ -1,5 +1,5 @@
 /** Thread/get and Thread/changes: threads from References / In-Reply-To / subject (assigned at ingest, shared with IMAP THREAD). RFC 8621 §3. */
-import { loadThreads } from '../data/email-read.ts';
+import { loadThreads } from '../email-read.ts';
 import { computeChanges, changesResponse } from '../changes.ts';
 import { MethodError } from '../errors.ts';
 import { typeState } from '../state.ts';

@@ -6,5 +6,6 @@ import { m020Mail } from './020-mail.ts';
 import { m030Security } from './030-security.ts';
 import { m040Queue } from './040-queue.ts';
 import { m060Jmap } from './060-jmap.ts';
+import { m070Vacation } from './070-vacation.ts';
 
-export const migrations: Migration[] = [m001Core, m010Auth, m020Mail, m030Security, m040Queue, m060Jmap];
+export const migrations: Migration[] = [m001Core, m010Auth, m020Mail, m030Security, m040Queue, m060Jmap, m070Vacation];
