@@ -29,7 +29,9 @@ async function authOrReply(deps: JmapDeps, req: FastifyRequest, reply: FastifyRe
     return await authenticate(deps, req);
   } catch (e) {
     if (!(e instanceof JmapAuthError)) throw e;
-    if (e.status === 401) reply.header('WWW-Authenticate', 'Basic realm="Préau", charset="UTF-8"');
+    // RFC 9110 §11.6.1 asks for a challenge; the webmail's own requests (X-Requested-With) are
+    // spared it, or the browser would open its password dialog over the sign-in page.
+    if (e.status === 401 && req.headers['x-requested-with'] !== 'XMLHttpRequest') reply.header('WWW-Authenticate', 'Basic realm="Préau", charset="UTF-8"');
     problem(reply, e.status, { type: `urn:preau:problem:${e.code}`, title: e.message, code: e.code });
     return null;
   }

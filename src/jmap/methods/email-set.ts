@@ -9,6 +9,7 @@ import { loadEmails } from '../email-read.ts';
 import { MethodError, SetError, toSetError } from '../errors.ts';
 import { typeState } from '../state.ts';
 import { trainOnKeywords } from '../spam-training.ts';
+import { trainOnMailboxChange } from '../../security/training.ts';
 import { numId, resolveId, setArgs } from '../standard.ts';
 import type { Args, CallCtx, MethodHandler } from '../types.ts';
 
@@ -72,7 +73,12 @@ async function update(c: CallCtx, id: string, o: Args): Promise<void> {
     await setKeywords(c.deps.store, c.account, e.id as EmailId, flagsOf(Object.fromEntries(Object.entries(kw).filter(([, v]) => v))), opts);
     await trainOnKeywords(c.deps, c.account, e.blobId, e.keywords, kw);
   }
-  if (mb) await setMailboxIds(c.deps.store, c.account, e.id as EmailId, mailboxIdsOf(mb, c), opts);
+  if (mb) {
+    const after = mailboxIdsOf(mb, c);
+    await setMailboxIds(c.deps.store, c.account, e.id as EmailId, after, opts);
+    // Moving into or out of Junk ("spam" / "not spam" in the webmail) trains the classifier.
+    await trainOnMailboxChange(c.deps as never, c.account, [e.id as EmailId], e.mailboxIds as MailboxId[], after);
+  }
 }
 
 export const emailSet: MethodHandler = async (args, c) => {
