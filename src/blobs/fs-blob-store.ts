@@ -65,12 +65,18 @@ export class FsBlobStore implements BlobStore {
     // One open for write + fsync + close: the fewest thread-pool round trips per delivery.
     const fh = await open(tmpPath, 'wx');
     try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
+      try {
+        await fh.writeFile(data);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.#place(tmpPath, id);
+    } catch (e) {
+      // Nothing half-written stays behind in tmp/ (the caller sees the error, nothing is acknowledged).
+      await rm(tmpPath, { force: true });
+      throw e;
     }
-    await this.#place(tmpPath, id);
     return { id, size: data.length };
   }
 

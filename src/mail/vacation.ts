@@ -130,3 +130,13 @@ export async function releaseReply(store: Store, account: AccountId, address: st
     await tx.db.deleteFrom('vacation_replies').where('account_id', '=', account).where('address', '=', address.toLowerCase()).where('sent_at', '=', now).execute();
   });
 }
+
+/** Of these accounts, the ones with a vacation response switched on (one query, for fan-out). */
+export async function accountsOnVacation(store: Store, accounts: AccountId[]): Promise<Set<AccountId>> {
+  const out = new Set<AccountId>();
+  for (let i = 0; i < accounts.length; i += 500) {
+    const rows = await store.db.selectFrom('jmap_vacation').select('account_id').where('account_id', 'in', accounts.slice(i, i + 500)).where('is_enabled', '=', 1).execute();
+    for (const r of rows) out.add(Number(r.account_id) as AccountId);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import type { Logger } from '../log/index.ts';
 import type { InboundInspector, InspectionResult } from '../mail/inbound.ts';
 import type { AccountId } from '../store/ids.ts';
 import { authenticateInbound, stripForeignAuthResults, type DnsResolver } from './auth.ts';
-import { analyze, analyzeFor, keywordsFor } from './verdict.ts';
+import { analyze, analyzeFor, analyzerTags, keywordsFor } from './verdict.ts';
 import { runHooks } from './hooks.ts';
 import type { SecurityPolicy } from './policy.ts';
 import type { Verdict } from './types.ts';
@@ -16,14 +16,65 @@ export function storedVerdict(v: Verdict) {
   return { score: v.score, action: v.action, phishing: v.phishing, external: v.external, verified: v.verified, tags: v.tags, reasons: v.reasons, reasonsEn: v.reasonsEn, auth: v.auth, dangerousAttachments: v.dangerousAttachments, subjectTag: v.subjectTag };
 }
 
+/** Answers reused for at most this long (below the TTL of nearly every SPF/DKIM/DMARC record). */
+const DNS_CACHE_MS = 60_000;
+// Limit: at most this many cached answers (oldest evicted first).
+const DNS_CACHE_MAX = 10_000;
+/** Outcomes worth caching: an answer, or "no such name / no such record" (RFC 2308 negative caching). */
+const NEGATIVE = new Set(['ENOTFOUND', 'ENODATA']);
+
+/**
+ * The inspector's DNS: concurrent identical queries share one lookup, and answers (positive and
+ * negative, RFC 2308 §5) are kept for DNS_CACHE_MS, as a local caching resolver would. Many
+ * messages from one domain arrive together; without this every one of them queried the upstream
+ * resolver for the same SPF and DMARC records. Transient failures (timeout, SERVFAIL) are not
+ * kept, so they stay temperror for one message only (RFC 7208 §2.6.6).
+ */
+export function cachingResolver(resolve: DnsResolver, now: () => number = Date.now): DnsResolver {
+  const cache = new Map<string, { until: number; value?: unknown; error?: unknown }>();
+  const inflight = new Map<string, Promise<unknown>>();
+  return async (name, rrtype) => {
+    const key = `${rrtype} ${name.toLowerCase()}`;
+    const hit = cache.get(key);
+    if (hit && hit.until > now()) {
+      if (hit.error) throw hit.error;
+      return structuredClone(hit.value);
+    }
+    let p = inflight.get(key);
+    if (!p) {
+      p = resolve(name, rrtype).then(
+        (value) => {
+          store(key, { until: now() + DNS_CACHE_MS, value });
+          return value;
+        },
+        (error) => {
+          if (NEGATIVE.has((error as { code?: string }).code ?? '')) store(key, { until: now() + DNS_CACHE_MS, error });
+          throw error;
+        },
+      );
+      p.finally(() => inflight.delete(key)).catch(() => {});
+      inflight.set(key, p);
+    }
+    return structuredClone(await p);
+  };
+  function store(key: string, entry: { until: number; value?: unknown; error?: unknown }) {
+    cache.delete(key);
+    if (cache.size >= DNS_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, entry);
+  }
+}
+
 export function createInboundInspector(deps: { store: Store; log: Logger; hostname: string; policy: SecurityPolicy; resolver?: DnsResolver }): InboundInspector {
-  const { store, log, hostname, policy, resolver } = deps;
+  const { store, log, hostname, policy } = deps;
+  // One cache per inspector (per server): see cachingResolver.
+  const resolver = deps.resolver && cachingResolver(deps.resolver);
   return async ({ raw, parsed, session, recipients }): Promise<InspectionResult> => {
     const clean = stripForeignAuthResults(raw, hostname);
     const auth = await authenticateInbound(clean, { ip: session.remoteAddress, helo: session.helo, mailFrom: session.mailFrom, hostname, resolver });
     const hooks = await runHooks({ raw: clean, ip: session.remoteAddress, helo: session.helo, mailFrom: session.mailFrom, rcptTo: recipients.map((r) => r.address), hostname }, policy, resolver);
     for (const e of hooks.errors) log.warn({ event: 'security.hook.error', cid: session.id, error: e });
-    const input = { raw: clean, parsed, auth, policy, extraTags: hooks.tags };
+    const base = { raw: clean, parsed, auth, policy };
+    const input = { ...base, extraTags: hooks.tags, analyzerTags: analyzerTags(base) };
     const domainVerdict = analyze(input);
     const prepend = auth.headers;
     if (domainVerdict.action === 'reject') {

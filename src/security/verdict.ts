@@ -25,6 +25,16 @@ export interface AnalyzeInput {
   bayes?: BayesResult | null;
   /** Tags from the optional hooks (DNSBL, rspamd, ClamAV). */
   extraTags?: Tag[];
+  /** The ANALYZERS' tags when already computed for this message (`analyzerTags`): they depend only
+   *  on the message, its authentication and the policy, so per-recipient verdicts reuse them. */
+  analyzerTags?: readonly Tag[];
+}
+
+/** Run every analyzer (pure: the message, its authentication and the policy). */
+export function analyzerTags(input: Pick<AnalyzeInput, 'raw' | 'parsed' | 'auth' | 'policy'>): Tag[] {
+  const tags: Tag[] = [];
+  for (const a of ANALYZERS) tags.push(...a(input.parsed, input.raw, input.auth, input.policy));
+  return tags;
 }
 
 /** Tags saying the message pretends to be the institution. */
@@ -60,8 +70,7 @@ function round(n: number): number {
 /** Run every analyzer and decide. Pure: everything it needs is in `input`. */
 export function analyze(input: AnalyzeInput): Verdict {
   const { raw, parsed, auth, policy } = input;
-  const tags: Tag[] = [];
-  for (const a of ANALYZERS) tags.push(...a(parsed, raw, auth, policy));
+  const tags: Tag[] = input.analyzerTags ? input.analyzerTags.map((t) => ({ ...t })) : analyzerTags({ raw, parsed, auth, policy });
   tags.push(...bayesTags(input.bayes ?? null, policy));
   tags.push(...listTags(parsed, auth, input.lists, policy));
   tags.push(...(input.extraTags ?? []));
