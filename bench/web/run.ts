@@ -1,19 +1,42 @@
-/** Webmail benchmark in headless Chromium: cold load, warm reload, open a message, search, first-screen bytes. JSON on stdout. */
+/** Webmail benchmark in headless Chromium against the real server (src/app.ts) with a seeded inbox: cold load, warm reload, open a message, search, first-screen bytes. JSON on stdout. */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
-import { FakeBackend, USER } from '../../test/web-fake-backend.ts';
+import { emptyResolver, freePort, startTestApp } from '../../test/helpers/app.ts';
+import { startApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { createLogger } from '../../src/log/index.ts';
 import { launch, hasChromium, CHROMIUM, TEST_PREFS } from '../../test/web-helpers.ts';
+import { ingest } from '../../src/mail/ingest.ts';
+import type { AccountId } from '../../src/store/ids.ts';
 
-// Usage: node bench/web/run.ts [messages=100000] [runs=5]
+// Usage: node bench/web/run.ts [messages=100000] [runs=5]   (env PREAU_BENCH_PG=postgres://… for PostgreSQL)
 const MESSAGES = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);
+// Parallel ingests in flight while seeding (each is one blob write and one transaction).
+const PARALLEL = 16;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x * 10) / 10;
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
 
-async function signIn(page: Page): Promise<void> {
-  await page.getByLabel('Identifiant').fill(USER.identifier);
-  await page.getByLabel('Mot de passe').fill(USER.password);
+const TOPICS = ['conseil de classe', 'sortie pédagogique', 'réunion parents-professeurs', 'emploi du temps', 'information', 'projet d’établissement', 'examens blancs'];
+
+/** A distinct small message: sender, subject, body and Message-ID vary with i. */
+function message(i: number, to: string): Buffer {
+  const topic = TOPICS[i % TOPICS.length];
+  return Buffer.from(
+    `From: Parent ${i} <parent${i}@famille.example>\r\nTo: ${to}\r\nSubject: Message ${i} — ${topic}\r\nMessage-ID: <web-bench-${i}@famille.example>\r\n` +
+      `Date: Mon, 2 Nov 2026 10:00:00 +0100\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n` +
+      `Bonjour,\r\n\r\nCorps du message ${i} au sujet de : ${topic}.\r\n\r\nCordialement,\r\nParent ${i}\r\n`,
+  );
+}
+
+async function signIn(page: Page, who: { address: string; password: string }): Promise<void> {
+  await page.getByLabel('Identifiant').fill(who.address);
+  await page.getByLabel('Mot de passe').fill(who.password);
 }
 
 async function main(): Promise<void> {
@@ -21,12 +44,33 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ skipped: `no chromium at ${CHROMIUM}` }));
     return;
   }
-  const backend = new FakeBackend();
-  backend.twoFactor = false;
-  for (let i = 0; i < MESSAGES; i++) {
-    backend.addEmail({ subject: `Message ${i} — ${i % 7 === 0 ? 'conseil de classe' : 'information'}`, text: `Corps du message ${i}`, keywords: i % 4 ? { $seen: true } : {} });
-  }
-  await backend.start();
+  const loadAtStart = load();
+  // Seeding runs with the HTTP door closed; the server then restarts on the same data, so the
+  // web client it serves is the web/dist of that moment (other work may rebuild it meanwhile).
+  const seeder = await startTestApp({ httpPort: 0 }, { pg: !!process.env.PREAU_BENCH_PG && !!process.env.PREAU_TEST_PG });
+  const user = await seeder.account('Élodie', 'Lefèvre', { quotaBytes: 100 * 1024 ** 3, title: 'Professeure de lettres, collège Jean-Moulin' });
+  const { store, blobs } = seeder.ctx;
+  const t0 = performance.now();
+  const start = Date.now() - MESSAGES * 60_000;
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < MESSAGES; i = next++) {
+      await ingest({ store, blobs }, { raw: message(i, user.address), targets: [{ account: user.id as AccountId, keywords: i % 4 ? ['\\Seen'] : [] }], receivedAt: start + i * 60_000 });
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  const seedSeconds = round((performance.now() - t0) / 1000);
+  // Planner statistics, as the periodic `PRAGMA optimize` of src/app.ts gathers them in production.
+  await sql`ANALYZE`.execute(store.db);
+  const loadAfterSeed = load();
+  const dialect = store.dialect;
+  // The seeding instance stays open (idle) until the end: its stop() removes the data.
+  const sc = seeder.ctx.config;
+  const config = loadConfig({}, { dataDir: sc.dataDir, domain: sc.domain, orgName: sc.orgName, logLevel: 'silent', databaseUrl: sc.databaseUrl, httpPort: await freePort(), smtpPort: 0, submissionPort: 0, imapPort: 0 });
+  const app = await startApp(config, { log: createLogger('silent'), workers: false, resolver: emptyResolver() });
+  if (!app.ports.http) throw new Error('the HTTP door is not started');
+  const base = config.publicUrl.replace(/\/+$/, '');
+
   const browser = await launch();
   const cold: number[] = [];
   const warm: number[] = [];
@@ -36,58 +80,64 @@ async function main(): Promise<void> {
   let firstScreenRequests = 0;
   try {
     for (let run = 0; run < RUNS; run++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
       await context.addInitScript((prefs) => localStorage.setItem('preau.prefs', JSON.stringify(prefs)), TEST_PREFS);
       const page = await context.newPage();
       const sizes: Promise<number>[] = [];
       page.on('requestfinished', (r) => sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
-      await page.goto(backend.url);
+      await page.goto(base);
       await page.getByLabel('Identifiant').waitFor();
       if (run === 0) {
         firstScreenBytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
         firstScreenRequests = sizes.length;
       }
       // Cold: from "Se connecter" on the sign-in page to the first list rows painted.
-      await signIn(page);
-      let t0 = performance.now();
+      await signIn(page, user);
+      let t = performance.now();
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.locator('.row-link').first().waitFor();
-      cold.push(performance.now() - t0);
+      cold.push(performance.now() - t);
       // Warm: reload with the assets in the browser cache and the session open.
-      t0 = performance.now();
+      t = performance.now();
       await page.reload();
       await page.locator('.row-link').first().waitFor();
-      warm.push(performance.now() - t0);
+      warm.push(performance.now() - t);
       // Open a message: click to its body painted in the iframe.
-      t0 = performance.now();
-      await page.locator('.row-link').nth(2).click();
+      t = performance.now();
+      await page.locator('.row-link').nth(2 + run).click();
       await page.frameLocator('iframe.mail-frame').getByText('Corps du message').waitFor();
-      open.push(performance.now() - t0);
+      open.push(performance.now() - t);
       // Search: Enter to the first result row.
-      await page.getByRole('searchbox').fill(`Message ${MESSAGES - 3 - run}`);
-      t0 = performance.now();
+      const wanted = MESSAGES - 3 - run * 1000;
+      await page.getByRole('searchbox').fill(`Message ${wanted}`);
+      t = performance.now();
       await page.keyboard.press('Enter');
-      await page.locator('.row-subject', { hasText: `Message ${MESSAGES - 3 - run} ` }).first().waitFor();
-      search.push(performance.now() - t0);
+      await page.locator('.row-subject', { hasText: `Message ${wanted} ` }).first().waitFor();
+      search.push(performance.now() - t);
       await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
       await context.close();
     }
   } finally {
     await browser.close();
-    await backend.stop();
+    await app.close();
+    // Closes the seeding instance, drops its PostgreSQL database and removes the data directory.
+    await seeder.stop();
   }
   const result = {
     bench: 'web',
-    backend: 'test/web-fake-backend.ts (in-memory JMAP double; the real server adds its own query time)',
+    backend: `real server (src/app.ts startApp, ${dialect}), inbox seeded through mail/ingest by test/helpers/app.ts startTestApp`,
     messages: MESSAGES,
     runs: RUNS,
+    seedSeconds,
     coldLoadMs: round(median(cold)),
     warmReloadMs: round(median(warm)),
     openMessageMs: round(median(open)),
     searchMs: round(median(search)),
+    all: { coldLoadMs: cold.map(round), warmReloadMs: warm.map(round), openMessageMs: open.map(round), searchMs: search.map(round) },
     firstScreenBytes,
     firstScreenRequests,
     targets: { coldLoadMs: 500, warmReloadMs: 200, openMessageMs: 100, searchMs: 100, firstScreenBytes: 200_000 },
+    loadAverage: { atStart: loadAtStart, afterSeed: loadAfterSeed, atEnd: load() },
     distBuilt: existsSync(new URL('../../web/dist/index.html', import.meta.url)),
   };
   console.log(JSON.stringify(result, null, 2));

@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from './session.ts';
 import { authRoutes } from './routes-auth.ts';
 import { securityRoutes } from './routes-security.ts';
 import { adminRoutes } from './routes-admin.ts';
+import { directoryRoutes } from './routes-directory.ts';
 import type { HttpContext, ResolvedHttpContext } from './context.ts';
 
 export type { HttpContext, HttpPlugin, ResolvedHttpContext } from './context.ts';
@@ -106,6 +107,7 @@ export function createHttpServer(ctx: HttpContext): FastifyInstance {
     await authRoutes(api, rctx);
     await securityRoutes(api, rctx);
     await adminRoutes(api, rctx);
+    await directoryRoutes(api, rctx);
   });
   for (const p of ctx.plugins ?? []) app.register(async (sub) => p(sub, rctx));
   return app;

@@ -1,7 +1,19 @@
-/** Recipient field: chips plus an ARIA combobox suggesting addresses already used. */
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
-import { t } from '../i18n/index.ts';
+/** Recipient field: chips plus an ARIA combobox (WAI-ARIA APG combobox pattern, aria-activedescendant)
+ *  suggesting colleagues and groups from the staff directory and addresses already used. */
+import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { formatNumber, t, useLang, type Lang } from '../i18n/index.ts';
 import type { Address } from '../mail/data.ts';
+import { directorySuggestions, entryMatches, expandSuggestion, matchRecent, mergeSuggestions, type Suggestion } from './contacts.ts';
+import type { DirectoryEntry } from '../api/directory.ts';
+
+// TODO(i18n): move these strings to web/src/i18n/{fr,en}.ts (owned by another part).
+const TEXT: Record<Lang, { group: string; members: (n: number) => string; noAddress: string; count: (n: number) => string }> = {
+  fr: { group: 'Groupe', members: (n) => `${formatNumber(n)} membre${n > 1 ? 's' : ''}`, noAddress: 'envoi à chaque membre', count: (n) => (n ? `${formatNumber(n)} suggestion${n > 1 ? 's' : ''}, flèches haut et bas pour choisir, Entrée pour valider.` : '') },
+  en: { group: 'Group', members: (n) => `${formatNumber(n)} member${n === 1 ? '' : 's'}`, noAddress: 'sent to each member', count: (n) => (n ? `${formatNumber(n)} suggestion${n === 1 ? '' : 's'}, up and down arrows to choose, Enter to pick.` : '') },
+};
+
+/** Wait before asking the directory, so typing a name sends one request, not one per key. */
+const DEBOUNCE_MS = 120;
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
 
@@ -20,34 +32,60 @@ export function parseAddresses(text: string): Address[] {
 
 export function RecipientInput(props: { label: string; value: Address[]; onChange: (v: Address[]) => void; suggestions: Address[]; ownDomain: string; autoFocus?: boolean }) {
   const id = useId();
+  const lang = useLang();
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);
-  const matches = useMemo(() => {
-    const q = text.trim().toLowerCase();
-    if (q.length < 1) return [];
+  const [open, setOpen] = useState(true);
+  const [dir, setDir] = useState<{ q: string; list: DirectoryEntry[] }>({ q: '', list: [] });
+  const q = text.trim();
+  // Ask the directory once typing pauses; an answer for an older text is dropped.
+  useEffect(() => {
+    if (!q || /[,;]/.test(q)) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      void directorySuggestions(q, props.ownDomain).then((list) => { if (live) setDir({ q, list }); });
+    }, DEBOUNCE_MS);
+    return () => { live = false; clearTimeout(timer); };
+  }, [q, props.ownDomain]);
+  const matches: Suggestion[] = useMemo(() => {
+    if (!q) return [];
     const taken = new Set(props.value.map((a) => a.email.toLowerCase()));
-    return props.suggestions.filter((a) => !taken.has(a.email.toLowerCase()) && (a.email.toLowerCase().includes(q) || (a.name ?? '').toLowerCase().includes(q))).slice(0, 8);
-  }, [text, props.suggestions, props.value]);
+    // Directory results stay on screen while the next answer comes, if they still match.
+    const dirList = dir.q === q ? dir.list : dir.q && q.toLowerCase().startsWith(dir.q.toLowerCase()) ? dir.list.filter((e) => entryMatches(e, q)) : [];
+    return mergeSuggestions(dirList, matchRecent(props.suggestions, q), taken, 10).filter((s) => s.kind !== 'group' || s.email || s.members > 0);
+  }, [q, dir, props.suggestions, props.value]);
+  const shown = open && matches.length > 0;
+  const current = Math.min(active, Math.max(0, matches.length - 1));
   const add = (list: Address[]) => {
     if (!list.length) return;
-    props.onChange([...props.value, ...list.filter((a) => !props.value.some((v) => v.email.toLowerCase() === a.email.toLowerCase()))]);
+    const have = new Set(props.value.map((v) => v.email.toLowerCase()));
+    const fresh: Address[] = [];
+    for (const a of list) if (!have.has(a.email.toLowerCase())) { have.add(a.email.toLowerCase()); fresh.push(a); }
+    props.onChange([...props.value, ...fresh]);
     setText('');
     setActive(0);
+  };
+  const choose = (s: Suggestion) => {
+    setText('');
+    setActive(0);
+    void expandSuggestion(s).then(add, () => undefined);
   };
   const commit = () => {
     const parsed = parseAddresses(text);
     if (parsed.length) add(parsed);
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'ArrowDown' && matches.length) { e.preventDefault(); setActive((active + 1) % matches.length); }
-    else if (e.key === 'ArrowUp' && matches.length) { e.preventDefault(); setActive((active - 1 + matches.length) % matches.length); }
+    if (e.key === 'ArrowDown' && matches.length) { e.preventDefault(); if (!shown) setOpen(true); else setActive((current + 1) % matches.length); }
+    else if (e.key === 'ArrowUp' && matches.length) { e.preventDefault(); if (!shown) setOpen(true); else setActive((current - 1 + matches.length) % matches.length); }
     else if (e.key === 'Enter' || e.key === ',' || e.key === ';' || e.key === 'Tab') {
-      if (matches.length && text.trim() && !EMAIL.test(text.trim())) { e.preventDefault(); add([matches[active]]); }
-      else if (text.trim()) { if (e.key !== 'Tab') e.preventDefault(); commit(); }
+      if (shown && q && !EMAIL.test(q)) { e.preventDefault(); choose(matches[current]); }
+      else if (q) { if (e.key !== 'Tab') e.preventDefault(); commit(); }
     } else if (e.key === 'Backspace' && !text && props.value.length) props.onChange(props.value.slice(0, -1));
-    else if (e.key === 'Escape') setText('');
+    // APG combobox: Escape closes the list first, then clears the field.
+    else if (e.key === 'Escape') { if (shown) { e.preventDefault(); e.stopPropagation(); setOpen(false); } else if (text) { e.stopPropagation(); setText(''); } }
   };
   const listId = `${id}-list`;
+  const tx = TEXT[lang];
   return (
     <div className="recipients">
       <label htmlFor={id}>{props.label}</label>
@@ -65,26 +103,47 @@ export function RecipientInput(props: { label: string; value: Address[]; onChang
         <input
           id={id}
           role="combobox"
-          aria-expanded={matches.length > 0}
+          aria-expanded={shown}
           aria-controls={listId}
           aria-autocomplete="list"
-          aria-activedescendant={matches.length ? `${listId}-${active}` : undefined}
+          aria-activedescendant={shown ? `${listId}-${current}` : undefined}
           autoComplete="off"
           autoFocus={props.autoFocus}
           value={text}
-          onChange={(e) => { setText(e.target.value); setActive(0); }}
+          onChange={(e) => { setText(e.target.value); setActive(0); setOpen(true); }}
           onKeyDown={onKey}
           onBlur={commit}
           onPaste={(e) => { const p = parseAddresses(e.clipboardData.getData('text')); if (p.length > 1) { e.preventDefault(); add(p); } }}
         />
       </div>
-      <ul id={listId} role="listbox" className={`suggestions${matches.length ? '' : ' hidden'}`} aria-label={t('compose.suggestions')}>
-        {matches.map((a, i) => (
-          <li key={a.email} id={`${listId}-${i}`} role="option" aria-selected={i === active} onMouseDown={(e) => { e.preventDefault(); add([a]); }}>
-            <span>{a.name || a.email}</span> {a.name && <span className="muted small">{a.email}</span>}
+      <ul id={listId} role="listbox" className={`suggestions${shown ? '' : ' hidden'}`} aria-label={t('compose.suggestions')}>
+        {shown && matches.map((s, i) => (
+          <li key={s.kind === 'group' ? `g${s.id}` : s.email} id={`${listId}-${i}`} role="option" aria-selected={i === current} style={{ flexWrap: 'wrap' }} onMouseDown={(e) => { e.preventDefault(); choose(s); }} onMouseMove={() => { if (i !== current) setActive(i); }}>
+            <Option s={s} tx={tx} />
           </li>
         ))}
       </ul>
+      <span className="sr-only" role="status" aria-live="polite">{shown ? tx.count(matches.length) : ''}</span>
     </div>
+  );
+}
+
+function Option({ s, tx }: { s: Suggestion; tx: (typeof TEXT)[Lang] }) {
+  if (s.kind === 'group') {
+    return (
+      <>
+        <span>{s.name}</span>{' '}
+        <span className="muted small">— {tx.group} · {tx.members(s.members)}</span>{' '}
+        <span className="muted small">{s.email ?? `(${tx.noAddress})`}</span>
+      </>
+    );
+  }
+  const title = s.kind === 'person' ? s.title : '';
+  return (
+    <>
+      <span>{s.name || s.email}</span>
+      {title && <>{' '}<span className="muted small">— {title}</span></>}
+      {s.name && <>{' '}<span className="muted small">{s.email}</span></>}
+    </>
   );
 }
