@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeBackend, USER } from './web-fake-backend.ts';
 import { axe, hasChromium, launch, TEST_PREFS } from './web-helpers.ts';
@@ -220,6 +221,37 @@ describe('webmail (browser)', { skip }, () => {
     await page.getByText('Conseil de classe de 3e B').waitFor();
   });
 
+  test('during configured school holidays the composer suggests the first working morning after them', async () => {
+    // A holiday range around today (local dates, like the browser's): yesterday .. in three days.
+    const day = (offset: number) => { const d = new Date(); d.setDate(d.getDate() + offset); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; };
+    backend.config.schoolHolidays = `2026-02-07..2026-02-22,${day(-1)}..${day(3)}`;
+    // Every day and almost every hour is working time: only the holiday can trigger the guard rail.
+    await page.evaluate(`localStorage.setItem('preau.prefs', JSON.stringify({ undoSeconds: 1, workDays: [1, 2, 3, 4, 5, 6, 7], workStart: '08:00', workEnd: '23:59' }))`);
+    try {
+      await page.reload();
+      await page.getByText('Conseil de classe de 3e B').waitFor();
+      const submitted = once(backend, 'submission');
+      await page.locator('body').press('c');
+      const to = page.getByRole('combobox', { name: 'À' });
+      await to.fill('karim.benali@preau.test');
+      await to.press('Enter');
+      await page.getByLabel('Objet').fill('Pendant les vacances');
+      await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await page.getByRole('heading', { name: 'Respecter le droit à la déconnexion ?' }).waitFor();
+      await page.getByText(/pendant les vacances scolaires/).waitFor();
+      await page.getByRole('button', { name: 'Envoyer au prochain matin travaillé' }).click();
+      const [submission] = (await submitted) as [{ envelope?: { mailFrom: { parameters: { HOLDUNTIL: string } } } }];
+      const at = new Date(submission.envelope!.mailFrom.parameters.HOLDUNTIL);
+      const local = (await page.evaluate(`(() => { const d = new Date(${JSON.stringify(at.toISOString())}); return [d.getFullYear(), String(d.getMonth() + 1).padStart(2, '0'), String(d.getDate()).padStart(2, '0')].join('-') + ' ' + d.toTimeString().slice(0, 5); })()`)) as string;
+      assert.equal(local, `${day(4)} 08:00`, 'released on the morning after the holidays');
+    } finally {
+      backend.config.schoolHolidays = '';
+      await page.evaluate(`localStorage.setItem('preau.prefs', JSON.stringify(${JSON.stringify(TEST_PREFS)}))`);
+      await page.reload();
+      await page.getByText('Conseil de classe de 3e B').waitFor();
+    }
+  });
+
   test('reply quotes the message; the draft is saved by itself and reopens from Drafts', async () => {
     await page.getByRole('link', { name: /Boîte de réception/ }).click();
     await page.locator('.row-subject', { hasText: 'Conseil de classe de 3e B' }).click();
@@ -282,6 +314,28 @@ describe('webmail (browser)', { skip }, () => {
     await page.getByText('Arrivé en direct').waitFor();
   });
 
+  test('a PDF attachment opens in an inline preview', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    backend.blobs.set('blob-cr', { type: 'application/pdf', data: pdf });
+    backend.addEmail({ subject: 'Compte rendu du CA', receivedAt: '2026-11-28T10:01:00Z', text: 'Ci-joint.', hasAttachment: true,
+      attachments: [{ blobId: 'blob-cr', type: 'application/pdf', name: 'compte-rendu.pdf', size: pdf.length, partId: '2', disposition: 'attachment', cid: null }] });
+    backend.push();
+    await page.getByText('Compte rendu du CA').click();
+    await page.getByRole('heading', { name: 'Compte rendu du CA', level: 1 }).waitFor();
+    const response = page.waitForResponse((r) => r.url().includes('/blob-cr/') && r.url().includes('inline=1'));
+    const button = page.getByRole('button', { name: 'Aperçu compte-rendu.pdf' });
+    await button.click();
+    const frame = page.locator('iframe.pdf-preview');
+    await frame.waitFor();
+    assert.equal(await frame.getAttribute('title'), 'Aperçu de compte-rendu.pdf');
+    assert.match((await frame.getAttribute('src')) ?? '', /\/jmap\/download\/a1\/blob-cr\/compte-rendu\.pdf\?.*inline=1/);
+    assert.equal(await button.getAttribute('aria-expanded'), 'true');
+    assert.match((await (await response).allHeaders())['content-disposition'] ?? '', /^inline/);
+    assert.deepEqual(await axe(page), []);
+    await button.click();
+    await frame.waitFor({ state: 'detached' });
+  });
+
   test('quota at 92 %: warning and the "libérer de l’espace" assistant', async () => {
     backend.quota.used = 46_000_000;
     backend.addEmail({ subject: 'Photos de la sortie', size: 9_000_000, hasAttachment: true, receivedAt: '2026-11-01T10:00:00Z' });
@@ -295,6 +349,31 @@ describe('webmail (browser)', { skip }, () => {
     await first.getByRole('button', { name: /Supprimer \(libère/ }).click();
     await page.getByText(/libérés/).waitFor();
     assert.ok(![...backend.emails.values()].some((x) => x.subject === 'Photos de la sortie'));
+  });
+
+  test('the assistant lists the largest attachments: "download then delete" saves the file and frees the whole message', async () => {
+    const scan = Buffer.from('%PDF-1.4 bulletins scannés');
+    backend.blobs.set('blob-scan', { type: 'application/pdf', data: scan });
+    backend.addEmail({ subject: 'Bulletins scannés', size: 8_000_000, hasAttachment: true, receivedAt: '2026-10-01T10:00:00Z',
+      attachments: [{ blobId: 'blob-scan', type: 'application/pdf', name: 'bulletins.pdf', size: 7_900_000, partId: '2', disposition: 'attachment', cid: null }] });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Plus grosses pièces jointes' }).waitFor();
+    const row = page.locator('.attachments-table tbody tr').first();
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /bulletins\.pdf/);
+    assert.match(text, /Bulletins scannés/);
+    assert.match(text, /7,5\s?Mo/, 'the attachment\'s own size');
+    assert.ok(await row.getByRole('button', { name: /^Supprimer le message \(libère 7,6\s?Mo\)/ }).isVisible(), 'deleting the message states what it frees');
+    assert.deepEqual(await axe(page), []);
+    const download = page.waitForEvent('download');
+    await row.getByRole('button', { name: /^Télécharger puis supprimer \(libère 7,6\s?Mo\)/ }).click();
+    const file = await download;
+    assert.equal(file.suggestedFilename(), 'bulletins.pdf');
+    assert.deepEqual(readFileSync((await file.path())!), scan);
+    await page.getByText(/libérés/).first().waitFor();
+    assert.ok(![...backend.emails.values()].some((x) => x.subject === 'Bulletins scannés'), 'the message is deleted after the download');
+    assert.equal(await page.locator('.attachments-table').getByText('bulletins.pdf').count(), 0);
   });
 
   test('settings, security-free screens and help pass axe; "?" lists shortcuts', async () => {

@@ -27,6 +27,8 @@ export class FakeBackend extends EventEmitter {
   submissions: Record<string, unknown>[] = [];
   csrfMissing = 0;
   private signedIn: 'no' | 'pending' | 'ok' = 'no';
+  /** Server configuration served by the real clientConfig (tests may change it, e.g. schoolHolidays, then reload). */
+  config = { orgName: 'Académie de Préau', hostname: 'mail.preau.test', imapPort: 1143, imapsPort: 993, submissionPort: 587, submissionsPort: 465, supportContact: 'assistance@preau.test, 01 23 45 67 89', workingHours: '08:00-18:30', schoolHolidays: '' } as Config;
   /** Ask for the second factor at sign-in (the benchmark turns it off). */
   twoFactor = true;
   private queryCache = new Map<string, string[]>();
@@ -183,7 +185,7 @@ export class FakeBackend extends EventEmitter {
 
   async start(): Promise<string> {
     const app = this.app;
-    const config = { orgName: 'Académie de Préau', hostname: 'mail.preau.test', imapPort: 1143, imapsPort: 993, submissionPort: 587, submissionsPort: 465, supportContact: 'assistance@preau.test, 01 23 45 67 89' } as Config;
+    const config = this.config;
     const authed = (req: { headers: Record<string, unknown>; method: string }) => {
       if (req.method !== 'GET' && req.headers['x-csrf-token'] !== 'csrf-ok') this.csrfMissing++;
       return this.signedIn === 'ok';
@@ -238,7 +240,10 @@ export class FakeBackend extends EventEmitter {
     app.get('/jmap/download/:accountId/:blobId/:name', async (req, reply) => {
       const b = this.blobs.get((req.params as { blobId: string }).blobId);
       if (!b || this.signedIn !== 'ok') return reply.code(404).send();
-      reply.header('content-disposition', 'attachment');
+      // Like src/jmap/blob-routes.ts: ?inline=1 answers inline for PDF (and images), with a sandbox CSP.
+      const inline = (req.query as { inline?: string }).inline === '1' && /^(application\/pdf|image\/)/.test(b.type);
+      reply.header('content-disposition', inline ? 'inline' : 'attachment');
+      if (inline) reply.header('content-security-policy', "default-src 'none'; sandbox").header('x-content-type-options', 'nosniff');
       return reply.type(b.type).send(b.data);
     });
     app.get('/jmap/eventsource', (req, reply) => {

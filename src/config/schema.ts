@@ -61,9 +61,30 @@ export const configSchema = z.strictObject({
   require2faRoles: z.string().regex(/^\s*((user|helpdesk|admin)\s*(,\s*(user|helpdesk|admin)\s*)*)?$/, 'must be a comma-separated list of user, helpdesk, admin').default('admin'),
   /** Extra origins allowed on state-changing HTTP requests besides publicUrl's (comma-separated). */
   httpAllowedOrigins: z.string().default(''),
+  /** Droit à la déconnexion (webmail guard rail): working hours, Monday to Friday, "HH:MM-HH:MM". */
+  workingHours: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be a time range such as 08:00-18:30')
+    .refine((v) => v.slice(0, 5) < v.slice(6), 'the end of workingHours must come after its start').default('08:00-18:30'),
+  /** School holidays: comma-separated ISO date ranges (inclusive) such as 2026-12-19..2027-01-03,2027-02-06..2027-02-21. */
+  schoolHolidays: z.string()
+    .regex(/^\s*(\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}\s*(,\s*\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}\s*)*)?$/, 'must be a comma-separated list of date ranges such as 2026-12-19..2027-01-03,2027-02-06..2027-02-21')
+    .refine((v) => parseDateRanges(v).every((r) => validDay(r.start) && validDay(r.end) && r.start <= r.end), 'each school holiday range must hold real dates, the first not after the second (YYYY-MM-DD..YYYY-MM-DD)')
+    .default(''),
   /** Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs); empty = none. */
   httpTrustProxy: z.string().default(''),
 });
+
+/** "2026-12-19..2027-01-03,2027-02-06..2027-02-21" -> [{ start, end }] (inclusive ISO dates). */
+export function parseDateRanges(v: string): { start: string; end: string }[] {
+  return v.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
+    const [start = '', end = ''] = x.split('..');
+    return { start, end };
+  });
+}
+
+function validDay(d: string): boolean {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema> & { hostname: string; publicUrl: string };

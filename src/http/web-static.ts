@@ -5,7 +5,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Config } from '../config/schema.ts';
+import { parseDateRanges, type Config } from '../config/schema.ts';
 import type { Logger } from '../log/index.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -125,7 +125,11 @@ function listFiles(dir: string): Set<string> {
 export function clientConfig(config: Config): Record<string, unknown> {
   const imap = [config.imapsPort ? { port: config.imapsPort, security: 'tls' } : null, config.imapPort ? { port: config.imapPort, security: 'starttls' } : null].filter(Boolean);
   const smtp = [config.submissionsPort ? { port: config.submissionsPort, security: 'tls' } : null, config.submissionPort ? { port: config.submissionPort, security: 'starttls' } : null].filter(Boolean);
-  return { orgName: config.orgName, hostname: config.hostname, imap, smtp, supportContact: config.supportContact || null };
+  // Droit à la déconnexion: the composer's guard rail uses the working hours and the school holidays.
+  const [start = '08:00', end = '18:30'] = (config.workingHours ?? '08:00-18:30').split('-');
+  const workingTime = { start, end, days: [1, 2, 3, 4, 5] };
+  const schoolHolidays = parseDateRanges(config.schoolHolidays ?? '');
+  return { orgName: config.orgName, hostname: config.hostname, imap, smtp, supportContact: config.supportContact || null, workingTime, schoolHolidays };
 }
 
 function sendIndex(reply: FastifyReply): FastifyReply {

@@ -80,10 +80,13 @@ export function registerBlobRoutes(app: FastifyInstance, deps: JmapDeps, limits:
     const account = parseAccountId(p.accountId);
     const found = account === principal.account ? await readAccountBlob(deps, account, p.blobId) : null;
     if (!found) return reply.code(404).type('application/problem+json').send({ type: 'about:blank', status: 404, title: 'blob not found' });
-    const q = req.query as { type?: string; accept?: string };
+    const q = req.query as { type?: string; accept?: string; inline?: string };
     const type = typeof q.type === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(q.type) ? q.type : found.type;
+    // RFC 6266 §4.2: `inline` only for the previewable types the webmail asks for (?inline=1: PDF, images); every other
+    // type stays an attachment. The sandbox CSP and nosniff below keep an inline blob from acting as a page of our origin.
+    const inline = /^image\//i.test(type) || (q.inline === '1' && /^application\/pdf$/i.test(type));
     reply.header('Content-Type', type);
-    reply.header('Content-Disposition', contentDisposition(p.name || found.name || 'blob', /^image\//.test(type) ? false : true));
+    reply.header('Content-Disposition', contentDisposition(p.name || found.name || 'blob', !inline));
     // Blobs are immutable (RFC 8620 §6.2); never let a browser render them as a page of our origin.
     reply.header('Cache-Control', 'private, immutable, max-age=604800');
     reply.header('X-Content-Type-Options', 'nosniff');

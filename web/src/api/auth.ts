@@ -152,6 +152,9 @@ export interface ClientConfig {
   imap?: { port: number; security: 'tls' | 'starttls' }[];
   smtp?: { port: number; security: 'tls' | 'starttls' }[];
   supportContact?: string;
+  /** Droit à la déconnexion: working hours and days (ISO: 1 = Monday), school holidays (inclusive ISO dates). */
+  workingTime?: { start: string; end: string; days: number[] };
+  schoolHolidays?: { start: string; end: string }[];
 }
 
 let configPromise: Promise<ClientConfig> | null = null;

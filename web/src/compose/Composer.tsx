@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Editor } from '@tiptap/react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatFullDate, formatSize, t } from '../i18n/index.ts';
-import { getPrefs, isWorkingTime, nextWorkingMorning, setPrefs, usePrefs } from '../prefs.ts';
+import { getPrefs, isHoliday, isWorkingTime, nextWorkingMorning, setPrefs, usePrefs } from '../prefs.ts';
 import { byRole, getFull, type Address, type BodyPart, type Identity, type Mailbox, type Quota } from '../mail/data.ts';
 import { escapeHtml } from '../mail/html.ts';
 import { Confirm } from '../ui/Dialog.tsx';
@@ -331,7 +331,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       {guard?.kind === 'hours' && guard.at && (
         <Confirm
           title={t('guard.hoursTitle')}
-          text={canSchedule ? t('guard.hoursText', { date: formatFullDate(guard.at) }) : t('guard.hoursTextNoSchedule')}
+          text={canSchedule ? t(isHoliday(new Date()) ? 'guard.holidayText' : 'guard.hoursText', { date: formatFullDate(guard.at) }) : t('guard.hoursTextNoSchedule')}
           confirmLabel={canSchedule ? t('guard.scheduleMorning') : t('guard.sendNow')}
           onConfirm={() => (canSchedule ? continueSend('hours', guard.at!) : continueSend('hours'))}
           onCancel={() => (canSchedule ? continueSend('hours') : setGuard(null))}

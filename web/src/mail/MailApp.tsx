@@ -1,10 +1,10 @@
 /** The signed-in shell: header, folders, list, reader, composer, settings, help; push and shortcuts. */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
-import { signOut, type Account } from '../api/auth.ts';
+import { clientConfig, signOut, type Account } from '../api/auth.ts';
 import { t, tn } from '../i18n/index.ts';
 import { navigate, query, segments, useLocation } from '../router.ts';
-import { usePrefs, isWorkingTime } from '../prefs.ts';
+import { applyServerCalendar, usePrefs, isWorkingTime } from '../prefs.ts';
 import { Toasts, toast } from '../ui/toast.tsx';
 import { Icon } from '../ui/Icon.tsx';
 import { byRole, copyEmails, getFull, getThread, reportPhishing, VERDICT, getIdentities, getMailboxes, getQuota, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox, type Quota } from './data.ts';
@@ -63,6 +63,9 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     void refresh().catch(() => toast(t('app.loadError'), { error: true }));
     void getIdentities(jmap).then(setIdentities);
   }, [jmap, refresh]);
+
+  // Droit à la déconnexion: the institution's working time and school holidays.
+  useEffect(() => { void clientConfig().then(applyServerCalendar); }, []);
 
   // RFC 8620 §7.3: push. New unread mail in the inbox → desktop notification when allowed.
   useEffect(() => {

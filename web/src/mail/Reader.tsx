@@ -89,7 +89,9 @@ function fileIcon(type: string): string {
 
 export function Attachments({ jmap, parts, dangerous }: { jmap: Jmap; parts: BodyPart[]; dangerous: string[] }) {
   const files = parts.filter((p) => p.blobId && (p.disposition !== 'inline' || !p.cid));
+  const [previewing, setPreviewing] = useState<string | null>(null);
   if (!files.length) return null;
+  const open = files.find((p, i) => `${p.blobId}-${i}` === previewing);
   return (
     <section className="attachments" aria-labelledby="att-title">
       <h2 id="att-title" className="section-title">{t('reader.attachments', { n: files.length })}</h2>
@@ -109,7 +111,13 @@ export function Attachments({ jmap, parts, dangerous }: { jmap: Jmap; parts: Bod
                 <span className="att-meta">{p.type} · {formatSize(p.size)}{bad ? ` · ${t('reader.dangerous')}` : ''}</span>
               </span>
               <span className="att-actions">
-                {(p.type === 'application/pdf' || p.type.startsWith('image/')) && !bad && (
+                {p.type === 'application/pdf' && !bad && (
+                  <button type="button" className="btn small" aria-expanded={previewing === `${p.blobId}-${i}`} aria-controls="att-preview"
+                    onClick={() => setPreviewing((v) => (v === `${p.blobId}-${i}` ? null : `${p.blobId}-${i}`))}>
+                    {t('reader.preview')}<span className="sr-only"> {name}</span>
+                  </button>
+                )}
+                {p.type.startsWith('image/') && !bad && (
                   <a className="btn small" href={partUrl(jmap, p, true)} target="_blank" rel="noopener noreferrer">{t('reader.preview')}<span className="sr-only"> {name}</span></a>
                 )}
                 <a className="btn small" href={partUrl(jmap, p)} download={name}>{t('reader.download')}<span className="sr-only"> {name}</span></a>
@@ -118,6 +126,10 @@ export function Attachments({ jmap, parts, dangerous }: { jmap: Jmap; parts: Bod
           );
         })}
       </ul>
+      {open && (
+        // The server answers ?inline=1 for PDF with `inline`, a sandbox CSP and nosniff (src/jmap/blob-routes.ts).
+        <iframe id="att-preview" className="pdf-preview" title={t('reader.previewOf', { name: open.name ?? t('reader.unnamed') })} src={partUrl(jmap, open, true)} referrerPolicy="no-referrer" />
+      )}
     </section>
   );
 }

@@ -1,30 +1,63 @@
-/** "Libérer de l'espace": the largest messages, what each frees, delete or archive. RFC 8621 §4.4.2 sort by size. */
+/** "Libérer de l'espace": the largest messages and attachments, what each frees, delete or archive. RFC 8621 §4.4.2 sort by size, §4.1.4 attachments. */
 import { useEffect, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatListDate, formatPercent, formatSize, t } from '../i18n/index.ts';
 import { toast } from '../ui/toast.tsx';
-import { byRole, destroyEmails, displayAddress, moveEmails, SUMMARY_PROPS, type EmailSummary, type Mailbox, type Quota } from './data.ts';
+import { byRole, destroyEmails, displayAddress, moveEmails, SUMMARY_PROPS, type BodyPart, type EmailSummary, type Mailbox, type Quota } from './data.ts';
+
+type WithParts = EmailSummary & { attachments?: BodyPart[] };
+/** One attachment row: the file and the message that holds it (only the whole message can be removed). */
+interface AttachmentRow { email: WithParts; part: BodyPart; key: string }
+
+/** The largest attachments among the largest messages that have some (the 50 largest, 20 rows shown). */
+function largestAttachments(emails: WithParts[]): AttachmentRow[] {
+  const rows: AttachmentRow[] = [];
+  for (const e of emails) (e.attachments ?? []).forEach((p, i) => { if (p.blobId) rows.push({ email: e, part: p, key: `${e.id}-${i}` }); });
+  return rows.sort((a, b) => b.part.size - a.part.size).slice(0, 20);
+}
+
+/** Fetch the file first (the bytes must be saved before the message goes), then hand it to the browser. */
+async function downloadPart(jmap: Jmap, p: BodyPart): Promise<void> {
+  const r = await fetch(jmap.downloadUrl(p.blobId ?? '', p.name ?? 'fichier', p.type), { credentials: 'same-origin' });
+  if (!r.ok) throw new Error(`HTTP ${r.status}`);
+  const url = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = p.name ?? 'fichier';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 
 export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jmap: Jmap; boxes: Mailbox[]; quota: Quota | null; onChanged: () => void }) {
   const [items, setItems] = useState<EmailSummary[] | null>(null);
+  const [files, setFiles] = useState<AttachmentRow[] | null>(null);
   const [minSize, setMinSize] = useState(0);
   const load = async () => {
+    const filter = minSize ? { minSize } : null;
     const r = await jmap.call([
-      ['Email/query', { accountId: jmap.accountId, filter: minSize ? { minSize } : null, sort: [{ property: 'size', isAscending: false }], limit: 50 }, 'q'],
+      ['Email/query', { accountId: jmap.accountId, filter, sort: [{ property: 'size', isAscending: false }], limit: 50 }, 'q'],
       ['Email/get', { accountId: jmap.accountId, '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' }, properties: SUMMARY_PROPS }, 'g'],
+      ['Email/query', { accountId: jmap.accountId, filter: { ...filter, hasAttachment: true }, sort: [{ property: 'size', isAscending: false }], limit: 50 }, 'qa'],
+      ['Email/get', { accountId: jmap.accountId, '#ids': { resultOf: 'qa', name: 'Email/query', path: '/ids' }, properties: [...SUMMARY_PROPS, 'attachments'] }, 'ga'],
     ]);
     const g = r.get('g');
     setItems(g && !g.__error ? [...(g.list as EmailSummary[])].sort((a, b) => b.size - a.size) : []);
+    const ga = r.get('ga');
+    setFiles(ga && !ga.__error ? largestAttachments(ga.list as WithParts[]) : []);
   };
   useEffect(() => { void load(); }, [minSize]); // eslint-disable-line react-hooks/exhaustive-deps
   const trash = byRole(boxes, 'trash');
   const archive = byRole(boxes, 'archive');
-  const act = async (e: EmailSummary, kind: 'delete' | 'archive') => {
+  const act = async (e: EmailSummary, kind: 'delete' | 'archive', save?: BodyPart) => {
     try {
+      if (save) await downloadPart(jmap, save);
       if (kind === 'delete') await destroyEmails(jmap, [e.id]);
       else if (archive) await moveEmails(jmap, [e.id], archive.id);
       toast(kind === 'delete' ? t('storage.freed', { size: formatSize(e.size) }) : t('storage.archived'));
       setItems((list) => list?.filter((x) => x.id !== e.id) ?? null);
+      if (kind === 'delete') setFiles((list) => list?.filter((x) => x.email.id !== e.id) ?? null);
       onChanged();
     } catch (err) {
       toast(t('app.actionFailed', { reason: (err as Error).message }), { error: true });
@@ -48,8 +81,9 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
           <option value={10_000_000}>10 Mo</option>
         </select>
       </label>
+      <h2 className="section-title">{t('storage.tableCaption')}</h2>
       {items === null ? <p role="status">{t('app.loading')}</p> : items.length === 0 ? <p>{t('storage.none')}</p> : (
-        <table className="data-table">
+        <table className="data-table messages-table">
           <caption className="sr-only">{t('storage.tableCaption')}</caption>
           <thead><tr><th scope="col">{t('storage.message')}</th><th scope="col">{t('storage.size')}</th><th scope="col">{t('storage.actions')}</th></tr></thead>
           <tbody>
@@ -63,6 +97,29 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
                 <td className="nowrap">
                   <button type="button" className="btn small danger" onClick={() => void act(e, 'delete')}>{t('storage.deleteFrees', { size: formatSize(e.size) })}</button>
                   {archive && !e.mailboxIds[archive.id] && <button type="button" className="btn small" onClick={() => void act(e, 'archive')}>{t('action.archive')}</button>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2 className="section-title">{t('storage.attTitle')}</h2>
+      <p className="muted">{t('storage.attIntro')}</p>
+      {files === null ? <p role="status">{t('app.loading')}</p> : files.length === 0 ? <p>{t('storage.attNone')}</p> : (
+        <table className="data-table attachments-table">
+          <caption className="sr-only">{t('storage.attTitle')}</caption>
+          <thead><tr><th scope="col">{t('storage.attachment')}</th><th scope="col">{t('storage.size')}</th><th scope="col">{t('storage.actions')}</th></tr></thead>
+          <tbody>
+            {files.map(({ email: e, part: p, key }) => (
+              <tr key={key}>
+                <td>
+                  <strong>{p.name ?? t('reader.unnamed')}</strong>
+                  <span className="muted small block">{t('storage.inMessage', { subject: e.subject || t('list.noSubject'), size: formatSize(e.size) })}</span>
+                </td>
+                <td>{formatSize(p.size)}</td>
+                <td className="nowrap">
+                  <button type="button" className="btn small danger" onClick={() => void act(e, 'delete')}>{t('storage.deleteMessageFrees', { size: formatSize(e.size) })}</button>
+                  <button type="button" className="btn small" onClick={() => void act(e, 'delete', p)}>{t('storage.downloadDeleteFrees', { size: formatSize(e.size) })}</button>
                 </td>
               </tr>
             ))}
