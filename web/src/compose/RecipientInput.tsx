@@ -1,16 +1,10 @@
 /** Recipient field: chips plus an ARIA combobox (WAI-ARIA APG combobox pattern, aria-activedescendant)
  *  suggesting colleagues and groups from the staff directory and addresses already used. */
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
-import { formatNumber, t, useLang, type Lang } from '../i18n/index.ts';
+import { t, tn, useLang } from '../i18n/index.ts';
 import type { Address } from '../mail/data.ts';
 import { directorySuggestions, entryMatches, expandSuggestion, matchRecent, mergeSuggestions, type Suggestion } from './contacts.ts';
 import type { DirectoryEntry } from '../api/directory.ts';
-
-// TODO(i18n): move these strings to web/src/i18n/{fr,en}.ts (owned by another part).
-const TEXT: Record<Lang, { group: string; members: (n: number) => string; noAddress: string; count: (n: number) => string }> = {
-  fr: { group: 'Groupe', members: (n) => `${formatNumber(n)} membre${n > 1 ? 's' : ''}`, noAddress: 'envoi à chaque membre', count: (n) => (n ? `${formatNumber(n)} suggestion${n > 1 ? 's' : ''}, flèches haut et bas pour choisir, Entrée pour valider.` : '') },
-  en: { group: 'Group', members: (n) => `${formatNumber(n)} member${n === 1 ? '' : 's'}`, noAddress: 'sent to each member', count: (n) => (n ? `${formatNumber(n)} suggestion${n === 1 ? '' : 's'}, up and down arrows to choose, Enter to pick.` : '') },
-};
 
 /** Wait before asking the directory, so typing a name sends one request, not one per key. */
 const DEBOUNCE_MS = 120;
@@ -32,7 +26,7 @@ export function parseAddresses(text: string): Address[] {
 
 export function RecipientInput(props: { label: string; value: Address[]; onChange: (v: Address[]) => void; suggestions: Address[]; ownDomain: string; autoFocus?: boolean }) {
   const id = useId();
-  const lang = useLang();
+  useLang(); // re-render when the language changes
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(true);
@@ -85,7 +79,6 @@ export function RecipientInput(props: { label: string; value: Address[]; onChang
     else if (e.key === 'Escape') { if (shown) { e.preventDefault(); e.stopPropagation(); setOpen(false); } else if (text) { e.stopPropagation(); setText(''); } }
   };
   const listId = `${id}-list`;
-  const tx = TEXT[lang];
   return (
     <div className="recipients">
       <label htmlFor={id}>{props.label}</label>
@@ -119,22 +112,22 @@ export function RecipientInput(props: { label: string; value: Address[]; onChang
       <ul id={listId} role="listbox" className={`suggestions${shown ? '' : ' hidden'}`} aria-label={t('compose.suggestions')}>
         {shown && matches.map((s, i) => (
           <li key={s.kind === 'group' ? `g${s.id}` : s.email} id={`${listId}-${i}`} role="option" aria-selected={i === current} style={{ flexWrap: 'wrap' }} onMouseDown={(e) => { e.preventDefault(); choose(s); }} onMouseMove={() => { if (i !== current) setActive(i); }}>
-            <Option s={s} tx={tx} />
+            <Option s={s} />
           </li>
         ))}
       </ul>
-      <span className="sr-only" role="status" aria-live="polite">{shown ? tx.count(matches.length) : ''}</span>
+      <span className="sr-only" role="status" aria-live="polite">{shown && matches.length ? tn('compose.suggestionCount', matches.length) : ''}</span>
     </div>
   );
 }
 
-function Option({ s, tx }: { s: Suggestion; tx: (typeof TEXT)[Lang] }) {
+function Option({ s }: { s: Suggestion }) {
   if (s.kind === 'group') {
     return (
       <>
         <span>{s.name}</span>{' '}
-        <span className="muted small">— {tx.group} · {tx.members(s.members)}</span>{' '}
-        <span className="muted small">{s.email ?? `(${tx.noAddress})`}</span>
+        <span className="muted small">— {t('compose.group')} · {tn('compose.members', s.members)}</span>{' '}
+        <span className="muted small">{s.email ?? `(${t('compose.groupNoAddress')})`}</span>
       </>
     );
   }
