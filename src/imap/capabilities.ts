@@ -30,6 +30,8 @@ const EXTENSIONS: [capability: string, rfc: string][] = [
   ['UTF8=ACCEPT', 'RFC 6855'],
   ['QUOTA', 'RFC 9208'],
   ['QUOTA=RES-STORAGE', 'RFC 9208 §5.1'],
+  ['COMPRESS=DEFLATE', 'RFC 4978'],
+  ['OBJECTID', 'RFC 8474'],
 ];
 
 export interface CapabilityState {

@@ -1,5 +1,6 @@
-/** IMAP search keys → the search service's filter tree. RFC 9051 §6.4.4, RFC 7162 §3.1.5, RFC 5032. */
+/** IMAP search keys → the search service's filter tree. RFC 9051 §6.4.4, RFC 7162 §3.1.5, RFC 5032, RFC 8474 §6. */
 import type { SearchFilter } from '../mail/search.ts';
+import type { EmailId, ThreadId } from '../store/ids.ts';
 import type { ImapDate, SearchKey } from './proto/types.ts';
 import { toRanges, type Selected } from './selected.ts';
 
@@ -53,10 +54,13 @@ export function toFilter(k: SearchKey, sel: Selected, now: number): SearchFilter
     case 'MODSEQ': return { type: 'modseqSince', modseq: k.modseq };
     case 'OLDER': return { type: 'receivedBefore', ms: now - k.seconds * 1000 };
     case 'YOUNGER': return { type: 'receivedSince', ms: now - k.seconds * 1000 };
-    // Object ids (RFC 8474) are not offered.
+    // RFC 8474 §6: the JMAP ids "e<n>" / "t<n>"; an id of another form matches nothing.
     case 'EMAILID':
-    case 'THREADID':
-      return NOTHING;
+    case 'THREADID': {
+      const m = /^([et])([1-9][0-9]{0,15})$/.exec(k.id);
+      if (!m || m[1] !== (k.key === 'EMAILID' ? 'e' : 't')) return NOTHING;
+      return k.key === 'EMAILID' ? { type: 'emailId', ids: [Number(m[2]) as EmailId] } : { type: 'threadId', ids: [Number(m[2]) as ThreadId] };
+    }
   }
   const [flag, present] = FLAG_OF[k.key]!;
   return present ? { type: 'flag', flag } : { type: 'not', filter: { type: 'flag', flag } };

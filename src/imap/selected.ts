@@ -16,6 +16,8 @@ export class Selected {
   modseq: ModSeq;
   /** RFC 5182: the result of the last SEARCH RETURN (SAVE), as UIDs. */
   saved: Uid[] = [];
+  /** Expunged UIDs not yet reported (RFC 9051 §7.5.1: held during FETCH, STORE and SEARCH). */
+  held = new Set<number>();
 
   constructor(init: { id: MailboxId; name: string; readOnly: boolean; uidValidity: number; uids: Uid[]; modseq: ModSeq }) {
     this.id = init.id;
@@ -64,6 +66,7 @@ export class Selected {
    *  when EXPUNGE responses are sent in that order, RFC 9051 §7.5.1). */
   remove(gone: readonly number[]): number[] {
     const drop = new Set(gone);
+    for (const u of gone) this.held.delete(u);
     const seqs: number[] = [];
     this.uids.forEach((u, i) => {
       if (drop.has(u)) seqs.push(i + 1);

@@ -1,11 +1,13 @@
 /** One IMAP connection: states, command dispatch, pipelining, unsolicited updates, IDLE waits.
  *  RFC 9051 §3 (states), §5.5 (pipelining), §7.5.1 (no EXPUNGE during FETCH/STORE/SEARCH), RFC 7162. */
 import { randomUUID } from 'node:crypto';
+import { constants as zc, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
 import type { Socket } from 'node:net';
 import type { AppContext } from '../context.ts';
-import type { AccountId, SessionId, StateChange, Uid } from '../store/ids.ts';
+import type { AccountId, ModSeq, SessionId, StateChange, Uid } from '../store/ids.ts';
 import { getMailbox } from '../mail/mailboxes.ts';
-import { fetchPlacements, listUids } from '../mail/messages.ts';
+import { listUids } from '../mail/messages.ts';
+import { changedSince, vanishedSince } from '../mail/changes.ts';
 import { Receiver } from './proto/receiver.ts';
 import { atom, formatResponse, type Response, type Value } from './proto/format.ts';
 import type { Request } from './proto/types.ts';
@@ -35,6 +37,7 @@ const MAX_BUFFERED = 1024 * 1024;
 // (RFC 9051 §5.4 asks for at least 30; clients renew IDLE every 29 minutes, RFC 2177).
 const PREAUTH_TIMEOUT_MS = 60_000;
 const IDLE_TIMEOUT_MS = 31 * 60_000;
+const OUT_BATCH = 256 * 1024;
 
 export class Session {
   readonly id: SessionId = randomUUID() as SessionId;
@@ -58,6 +61,12 @@ export class Session {
   #dirty = false;
   #unsubscribe: (() => void) | null = null;
   #closed = false;
+  /** RFC 4978: the compressors once COMPRESS DEFLATE succeeded. */
+  #deflate: DeflateRaw | null = null;
+  #inflate: InflateRaw | null = null;
+  #flushQueued = false;
+  #out: Buffer[] = [];
+  #outBytes = 0;
 
   constructor(ctx: AppContext, socket: Socket, opts: SessionOptions) {
     this.ctx = ctx;
@@ -98,7 +107,82 @@ export class Session {
 
   send(r: Response): void {
     if (this.#closed) return;
-    this.socket.write(formatResponse(r, { utf8: this.utf8 }));
+    this.#write(formatResponse(r, { utf8: this.utf8 }));
+  }
+
+  /** Writes complete response lines already formatted by proto/format.ts (FETCH fast path). */
+  sendText(text: string): void {
+    if (this.#closed || !text) return;
+    this.#write(text);
+  }
+
+  get compressed(): boolean {
+    return this.#deflate !== null;
+  }
+
+  #write(data: string | Buffer): void {
+    const d = this.#deflate;
+    if (!d) {
+      // The responses written in one turn of the event loop leave in one write (one TCP segment
+      // for a whole SELECT answer instead of eight, one write per 5 000 FETCH lines; the socket
+      // has Nagle off). Limit: at most OUT_BATCH octets wait before being written.
+      const b = typeof data === 'string' ? Buffer.from(data) : data;
+      if (!this.#out.length) process.nextTick(() => this.#flushOut());
+      this.#out.push(b);
+      this.#outBytes += b.length;
+      if (this.#outBytes >= OUT_BATCH) this.#flushOut();
+      return;
+    }
+    d.write(data);
+    // RFC 4978 §4: flush so every response reaches the client; the responses written in the
+    // same turn of the event loop share one Z_SYNC_FLUSH.
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      setImmediate(() => {
+        this.#flushQueued = false;
+        if (!d.destroyed && !d.writableEnded) d.flush(zc.Z_SYNC_FLUSH);
+      });
+    }
+  }
+
+  #flushOut(): void {
+    if (!this.#out.length) return;
+    const data = this.#out.length === 1 ? this.#out[0]! : Buffer.concat(this.#out, this.#outBytes);
+    this.#out = [];
+    this.#outBytes = 0;
+    if (!this.socket.destroyed) this.socket.write(data);
+  }
+
+  /**
+   * RFC 4978 §3: from the octet after the tagged OK of COMPRESS, both directions are raw DEFLATE
+   * (RFC 1951). Called by COMPRESS in its `after` hook, right after that OK was written.
+   */
+  startCompression(): void {
+    if (this.#deflate || this.#closed) return;
+    const socket = this.socket;
+    // A small compressor (level 1, 8 KiB history): responses compress well at any level, and a
+    // connection keeps its zlib state for hours. The inflater must accept the client's window (32 KiB).
+    const deflate = createDeflateRaw({ level: 1, windowBits: 13, memLevel: 6 });
+    const inflate = createInflateRaw();
+    deflate.on('data', (b: Buffer) => socket.write(b));
+    deflate.on('end', () => {
+      socket.end();
+      socket.destroySoon?.();
+    });
+    deflate.on('error', () => socket.destroy());
+    inflate.on('data', (b: Buffer) => {
+      if (this.#closed) return;
+      this.receiver.push(b);
+      this.#pump();
+    });
+    // Undecodable input cannot be answered in a stream the client can read: drop the connection.
+    inflate.on('error', () => {
+      this.ctx.log.info({ cid: this.id }, 'imap.compress.error');
+      this.close();
+      socket.destroy();
+    });
+    this.#deflate = deflate;
+    this.#inflate = inflate;
   }
 
   /** Replaces the socket after STARTTLS; bytes pipelined before the handshake are dropped (RFC 9051 §6.2.1). */
@@ -115,6 +199,10 @@ export class Session {
   #attach(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (socket !== this.socket) return;
+      if (this.#inflate) {
+        this.#inflate.write(chunk);
+        return;
+      }
       this.receiver.push(chunk);
       this.#pump();
     });
@@ -196,7 +284,7 @@ export class Session {
         if (this.#busy) break;
         const ev = this.receiver.next();
         if (ev.kind === 'need-more') break;
-        if (ev.kind === 'need-literal') this.socket.write('+ Ready for literal data\r\n');
+        if (ev.kind === 'need-literal') this.#write('+ Ready for literal data\r\n');
         else if (ev.kind === 'error') this.#protocolError(ev.tag, ev.status, ev.code, ev.error.message, ev.fatal);
         else if (ev.kind === 'request') {
           this.#busy = true;
@@ -248,13 +336,20 @@ export class Session {
     const holdExpunge = !uid && (req.command === 'FETCH' || req.command === 'STORE' || req.command === 'SEARCH' || req.command === 'SORT' || req.command === 'THREAD');
     if (!done.skipSync) await this.sync(!holdExpunge).catch((e) => this.ctx.log.warn({ err: (e as Error).message, cid: this.id }, 'imap.sync.failed'));
     this.send({ type: 'tagged', tag: req.tag, status: done.status, code: done.code, text: done.text });
-    done.after?.();
+    if (done.after) {
+      // STARTTLS and COMPRESS change the stream: the tagged OK leaves first, as plain octets.
+      this.#flushOut();
+      done.after();
+    }
   }
 
   /**
    * Tells the client what changed in the selected mailbox since it last heard: new messages
    * (EXISTS), expunged ones (EXPUNGE, or VANISHED with QRESYNC, RFC 7162 §3.2.10) and flag changes
-   * (FETCH). Runs only when a change signal arrived (coalesced).
+   * (FETCH). Runs only when a change signal arrived (coalesced), and reads only what changed since
+   * the last reported modseq: live placements with a higher modseq (new UIDs and flag changes) and
+   * tombstones with a higher expunge modseq. When tombstones that old were purged, the whole UID
+   * list is compared instead.
    */
   async sync(allowExpunge: boolean): Promise<void> {
     const sel = this.selected;
@@ -265,35 +360,57 @@ export class Session {
     if (!this.#dirty) return;
     this.#dirty = false;
     const { store } = this.ctx;
-    const mb = await getMailbox(store, this.account, sel.id, { counts: false });
+    const account = this.account;
+    const mb = await getMailbox(store, account, sel.id, { counts: false });
     if (!mb) {
       // The mailbox was deleted or renamed away by another session.
       return this.#fatal('the selected mailbox no longer exists');
     }
-    const current = await listUids(store, this.account, sel.id);
-    const live = new Set<number>(current);
-    const gone = sel.uids.filter((u) => !live.has(u));
-    if (gone.length && allowExpunge) this.sendExpunged(gone);
-    else if (gone.length) this.#dirty = true;
-    const last = sel.uids.length ? sel.uids[sel.uids.length - 1]! : 0;
-    const fresh = current.filter((u) => u > last);
-    if (fresh.length) {
-      sel.uids.push(...fresh);
-      this.send({ type: 'exists', count: sel.exists });
-    }
     if (mb.highestModseq > sel.modseq) {
-      const skip = new Set<number>(fresh);
-      for await (const rows of fetchPlacements(store, this.account, sel.id, 'all', { changedSince: sel.modseq })) {
-        for (const r of rows) {
-          const seq = sel.seqOf(r.uid);
-          if (!seq || skip.has(r.uid)) continue;
-          const items: [string, Value][] = [['UID', r.uid], ['FLAGS', r.flags.map(atom)]];
-          if (this.condstore) items.push(['MODSEQ', [r.modseq]]);
-          this.send({ type: 'fetch', seq, items });
-        }
+      // Every placement change raises the mailbox's HIGHESTMODSEQ (src/mail/placements.ts
+      // touchMailboxes / allocUids), so nothing above it is missed; rows above it that committed
+      // after the read are reported again at the next sync (a repeated FETCH is harmless).
+      const since = sel.modseq;
+      const v = await vanishedSince(store, account, sel.id, since);
+      const gone = v.complete ? v.uids.filter((u) => sel.seqOf(u) > 0) : await this.#goneByList(sel);
+      for (const u of gone) sel.held.add(u);
+      const last = sel.uids.length ? sel.uids[sel.uids.length - 1]! : 0;
+      const fresh: Uid[] = [];
+      const flagRows: { uid: Uid; flags: string[]; modseq: ModSeq }[] = [];
+      for (const r of await changedSince(store, account, sel.id, since)) {
+        if (r.uid > last) fresh.push(r.uid);
+        else if (!sel.held.has(r.uid)) flagRows.push(r);
       }
       sel.modseq = mb.highestModseq;
-    }
+      // RFC 9051 §7.5.1: an expunge is reported only where allowed; until then the message keeps
+      // its sequence number (held) and new messages are still announced after it.
+      if (allowExpunge) this.#flushHeld(sel);
+      if (fresh.length) {
+        for (const u of fresh) sel.uids.push(u);
+        this.send({ type: 'exists', count: sel.exists });
+      }
+      for (const r of flagRows) {
+        const seq = sel.seqOf(r.uid);
+        if (!seq) continue;
+        const items: [string, Value][] = [['UID', r.uid], ['FLAGS', r.flags.map(atom)]];
+        if (this.condstore) items.push(['MODSEQ', [r.modseq]]);
+        this.send({ type: 'fetch', seq, items });
+      }
+    } else if (allowExpunge) this.#flushHeld(sel);
+    if (sel.held.size && !allowExpunge) this.#dirty = true;
+  }
+
+  #flushHeld(sel: Selected): void {
+    if (!sel.held.size) return;
+    const uids = [...sel.held].sort((a, b) => a - b);
+    sel.held.clear();
+    this.sendExpunged(uids);
+  }
+
+  /** Fallback when tombstones were purged: UIDs of the map that are no longer live. */
+  async #goneByList(sel: Selected): Promise<Uid[]> {
+    const live = new Set<number>(await listUids(this.ctx.store, this.account!, sel.id));
+    return sel.uids.filter((u) => !live.has(u));
   }
 
   /** Reports expunged UIDs and removes them from the sequence map. */
@@ -315,6 +432,13 @@ export class Session {
     this.state = 'logout';
     this.#unsubscribe?.();
     this.#idleWake?.({ kind: 'shutdown' });
+    this.#inflate?.destroy();
+    this.#flushOut();
+    if (this.#deflate) {
+      // The compressed tail (BYE) is flushed by ending the stream; its 'end' closes the socket.
+      this.#deflate.end();
+      return;
+    }
     this.socket.end();
     this.socket.destroySoon?.();
   }

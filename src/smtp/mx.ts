@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import type { AccountId } from '../store/ids.ts';
 import { parseSize } from '../config/load.ts';
 import './enhanced-codes.ts';
+import { collectData } from './data.ts';
 import { lookupRecipient, type RecipientLookup } from '../mail/recipients.ts';
 import { deliverInbound, type InboundInspector } from '../mail/inbound.ts';
 
@@ -16,15 +17,8 @@ export interface MxOptions {
   inspect?: InboundInspector;
 }
 
-export interface SmtpReplyError extends Error {
-  responseCode: number;
-}
-
-export function smtpError(code: number, message: string): SmtpReplyError {
-  const e = new Error(message) as SmtpReplyError;
-  e.responseCode = code;
-  return e;
-}
+export { smtpError, type SmtpReplyError } from './data.ts';
+import { smtpError } from './data.ts';
 
 interface MxSession extends SMTPServerSession {
   preauRcpt?: Map<string, AccountId>;
@@ -86,20 +80,11 @@ export async function startMxServer(ctx: AppContext, opts: MxOptions): Promise<{
         });
     },
     onData(stream: SMTPServerDataStream, session, cb) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= maxSize) chunks.push(c);
-      });
-      stream.on('error', (e) => cb(e));
-      stream.on('end', () => {
-        // RFC 1870 §6.3 / RFC 3463: message too big.
-        if (stream.sizeExceeded || size > maxSize) return cb(smtpError(552, '5.3.4 Message too big for system / Message trop volumineux'));
+      collectData(stream, maxSize, cb, (raw) => {
         const s = session as MxSession;
         const recipients = [...(s.preauRcpt ?? new Map()).entries()].map(([address, account]) => ({ address, account }));
         deliverInbound(ctx, {
-          raw: Buffer.concat(chunks),
+          raw,
           session: {
             id: session.id,
             remoteAddress: session.remoteAddress,

@@ -5,6 +5,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { AppContext } from '../context.ts';
 import { parseSize } from '../config/load.ts';
 import { smtpError } from './mx.ts';
+import { collectData } from './data.ts';
 import { authenticateSubmission, type SubmissionUser } from './submission-auth.ts';
 import { checkLimits, checkRecipient, hourlyUsage, maySendAs, receivedField, submitMessage, SubmissionError } from '../queue/index.ts';
 
@@ -97,22 +98,13 @@ function createServer(ctx: AppContext, secure: boolean, opts: SubmissionOptions)
     },
     onData(stream: SMTPServerDataStream, session, cb) {
       const s = session as SubSession;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= maxSize) chunks.push(c);
-      });
-      stream.on('error', (e) => cb(e));
-      stream.on('end', () => {
-        // RFC 1870 §6.3, RFC 3463 X.3.4.
-        if (stream.sizeExceeded || size > maxSize) return cb(smtpError(552, '5.3.4 Message too big for system / Message trop volumineux'));
+      collectData(stream, maxSize, cb, (raw) => {
         const env = session.envelope;
         const now = ctx.store.clock();
         const received = receivedField({ helo: session.hostNameAppearsAs, ip: session.remoteAddress, hostname: config.hostname, secure: session.secure, id: session.id, now });
         submitMessage(ctx, {
           accountId: s.user!.accountId,
-          raw: Buffer.concat(chunks),
+          raw,
           mailFrom: env.mailFrom ? env.mailFrom.address : '',
           rcptTo: s.preauRcpts ?? [],
           saveToSent: saveSent,

@@ -1,6 +1,7 @@
 /** COPY and MOVE (and their UID forms). RFC 9051 §6.4.7–6.4.8, RFC 6851 (MOVE), RFC 4315 (COPYUID). */
 import { getMailboxByName } from '../../mail/mailboxes.ts';
 import { copyMessages, moveMessages } from '../../mail/messages.ts';
+import { trainAfterTransfer } from '../../security/training.ts';
 import { codes } from '../proto/format.ts';
 import type { RequestOf } from '../proto/types.ts';
 import { toRanges } from '../selected.ts';
@@ -21,10 +22,13 @@ async function transfer(s: Session, req: RequestOf<'COPY'> | RequestOf<'MOVE'>, 
   if (!move) {
     // No origin: when the target is the selected mailbox, the feed brings the EXISTS back to us.
     const r = await copyMessages(store, s.account!, sel.id, toRanges(uids), dest.id);
+    // Into Junk teaches spam, out of it ham (never throws; the copy has committed).
+    await trainAfterTransfer(s.ctx, s.account!, sel.id, dest.id, r.map.map((m) => m.dst));
     if (dest.id === sel.id) s.markDirty();
     return ok(`${name} completed`, r.map.length ? codes.copyUid(r.uidValidity, r.map.map((m) => m.src), r.map.map((m) => m.dst)) : undefined);
   }
   const r = await moveMessages(store, s.account!, sel.id, toRanges(uids), dest.id, { origin: s.id });
+  await trainAfterTransfer(s.ctx, s.account!, sel.id, dest.id, r.map.map((m) => m.dst));
   // RFC 6851 §4.3: COPYUID in an untagged OK before the EXPUNGEs, then the tagged OK.
   if (r.map.length) s.send({ type: 'untagged', status: 'OK', code: codes.copyUid(r.uidValidity, r.map.map((m) => m.src), r.map.map((m) => m.dst)), text: 'moved' });
   s.sendExpunged(r.map.map((m) => m.src));

@@ -1,4 +1,4 @@
-/** CREATE, with USE (special-use). RFC 9051 §6.3.4, RFC 6154 §3. */
+/** CREATE, with USE (special-use). RFC 9051 §6.3.4, RFC 6154 §3, RFC 8474 §4.1 (MAILBOXID). */
 import { createMailbox, roleOfUseAttr } from '../../mail/mailboxes.ts';
 import { AUTH, no, ok, type Command } from './common.ts';
 
@@ -15,7 +15,8 @@ export const create: Command<'CREATE'> = {
       // RFC 6154 §3: an unknown attribute → NO [USEATTR].
       if (!role) return no('unsupported special-use attribute', 'USEATTR');
     }
-    await createMailbox(s.ctx.store, s.account!, name, { role });
-    return ok('CREATE completed');
+    const r = await createMailbox(s.ctx.store, s.account!, name, { role });
+    // RFC 8474 §4.1: the new mailbox's object id.
+    return ok('CREATE completed', `MAILBOXID (m${r.id})`);
   },
 };

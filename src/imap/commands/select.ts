@@ -1,10 +1,10 @@
-/** SELECT and EXAMINE, with CONDSTORE and QRESYNC. RFC 9051 §6.3.2–6.3.3, RFC 7162 §3.1.8 and §3.2.5. */
+/** SELECT and EXAMINE, with CONDSTORE and QRESYNC. RFC 9051 §6.3.2–6.3.3, RFC 7162 §3.1.8 and §3.2.5, RFC 8474 §4.2 (MAILBOXID). */
 import { getMailboxByName } from '../../mail/mailboxes.ts';
-import { listUids } from '../../mail/messages.ts';
 import { changedSince, vanishedSince } from '../../mail/changes.ts';
 import { atom, codes } from '../proto/format.ts';
 import type { QresyncParam, RequestOf } from '../proto/types.ts';
 import { Selected } from '../selected.ts';
+import { selectUids } from '../uid-cache.ts';
 import type { Session } from '../session.ts';
 import { AUTH, bad, no, ok, type Command, type Done } from './common.ts';
 
@@ -27,7 +27,8 @@ async function open(s: Session, req: RequestOf<'SELECT'> | RequestOf<'EXAMINE'>,
   if (a.condstore) s.enabled.add('CONDSTORE');
   const mb = await getMailboxByName(store, account, a.mailbox, { counts: false });
   if (!mb) return no('no such mailbox', 'NONEXISTENT');
-  const uids = await listUids(store, account, mb.id);
+  // From the process-wide cache, brought up to date from the change log (uid-cache.ts).
+  const uids = await selectUids(store, account, mb.id, mb.highestModseq);
   const sel = new Selected({ id: mb.id, name: mb.name, readOnly, uidValidity: mb.uidValidity, uids, modseq: mb.highestModseq });
   s.send({ type: 'flags', flags: FLAGS });
   s.send({ type: 'exists', count: uids.length });
@@ -37,6 +38,8 @@ async function open(s: Session, req: RequestOf<'SELECT'> | RequestOf<'EXAMINE'>,
   s.send({ type: 'untagged', status: 'OK', code: codes.uidNext(mb.uidNext), text: 'next UID' });
   // RFC 7162 §3.1.2.1: HIGHESTMODSEQ on every SELECT by a server with persistent modseqs.
   s.send({ type: 'untagged', status: 'OK', code: codes.highestModseq(mb.highestModseq), text: 'highest modseq' });
+  // RFC 8474 §4.2: the mailbox's object id.
+  s.send({ type: 'untagged', status: 'OK', code: `MAILBOXID (m${mb.id})`, text: 'mailbox id' });
   // RFC 9051 §6.3.2: IMAP4rev2 answers with the mailbox's LIST data.
   if (s.enabled.has('IMAP4rev2')) s.send({ type: 'list', attributes: [], delimiter: '/', mailbox: mb.name });
   if (a.qresync && a.qresync.uidValidity === mb.uidValidity) await resync(s, sel, a.qresync);

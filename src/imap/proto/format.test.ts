@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapEnvelope, MimePart } from '../../mime/types.ts';
 import { bodyStructureValue, envelopeValue, fetchItemName } from './body.ts';
-import { atom, codes, formatDateTime, formatResponse, formatValue, type Response, type ThreadNode } from './format.ts';
+import { atom, codes, formatDateTime, formatFlagFetch, formatResponse, formatValue, type Response, type ThreadNode } from './format.ts';
 import { decodeMutf7, encodeMutf7, decodeMailboxName } from './mutf7.ts';
 import { compressNumbers } from './sequence.ts';
 
@@ -124,4 +124,12 @@ test('modified UTF-7 (RFC 3501 §5.1.3)', () => {
 test('compressNumbers', () => {
   assert.equal(compressNumbers([5, 1, 2, 3, 3, 9, 10]), '1:3,5,9:10');
   assert.equal(compressNumbers([]), '');
+});
+
+test('formatFlagFetch writes the same octets as the general formatter', () => {
+  const cases: [number, number, string[], number][] = [[1, 1, [], 1], [42, 1001, ['\\Seen', '\\Flagged', '$Junk'], 99], [7, 3, ['$Forwarded'], 12345678901]];
+  for (const [seq, uid, flags, modseq] of cases) {
+    assert.equal(formatFlagFetch(seq, [['UID', uid], ['FLAGS', flags], ['MODSEQ', modseq]]), formatResponse({ type: 'fetch', seq, items: [['UID', uid], ['FLAGS', flags.map(atom)], ['MODSEQ', [modseq]]] }).toString());
+    assert.equal(formatFlagFetch(seq, [['FLAGS', flags]]), formatResponse({ type: 'fetch', seq, items: [['FLAGS', flags.map(atom)]] }).toString());
+  }
 });

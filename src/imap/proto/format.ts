@@ -39,7 +39,7 @@ export type Response =
   | { type: 'vanished'; earlier: boolean; uids: number[] }
   | { type: 'fetch'; seq: number; items: [name: string, value: Value][] }
   | { type: 'list' | 'lsub'; attributes: string[]; delimiter: string | null; mailbox: string; childInfo?: string[]; oldName?: string }
-  | { type: 'status'; mailbox: string; items: [StatusItem, number][] }
+  | { type: 'status'; mailbox: string; items: [StatusItem, number | string][] }
   | { type: 'esearch'; tag: string | null; uid: boolean; min?: number; max?: number; count?: number; all?: number[]; modseq?: number }
   | { type: 'search' | 'sort'; numbers: number[]; modseq?: number }
   | { type: 'thread'; threads: ThreadNode[] }
@@ -241,6 +241,23 @@ export function formatResponse(r: Response, opts: FormatOptions = { utf8: false 
   else o.put('* ');
   writeBody(o, r, opts);
   return o.done();
+}
+
+/**
+ * `* seq FETCH (UID n FLAGS (…) MODSEQ (m))` CRLF as text: the fast path of flag resyncs
+ * (`UID FETCH 1:* (FLAGS)`, RFC 9051 §7.5.2, RFC 7162 §3.1.4), one string per row instead of a
+ * value tree. Flags come from storage, where they are valid atoms (flag-keyword, RFC 9051 §9).
+ */
+export function formatFlagFetch(seq: number, items: readonly (readonly ['UID' | 'MODSEQ', number] | readonly ['FLAGS', readonly string[]])[]): string {
+  let out = `* ${seq} FETCH (`;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    if (i) out += ' ';
+    if (it[0] === 'UID') out += `UID ${it[1]}`;
+    else if (it[0] === 'MODSEQ') out += `MODSEQ (${it[1]})`;
+    else out += `FLAGS (${(it[1] as readonly string[]).join(' ')})`;
+  }
+  return out + ')\r\n';
 }
 
 /** A single value as bytes (no CRLF), for tests and for callers composing their own lines. */

@@ -190,9 +190,14 @@ export class Cursor {
   astring(what = 'astring'): string {
     const c = this.peek();
     if (c === DQUOTE || this.atLiteral()) return this.string();
-    const a = this.readWhile(isAstringChar);
+    // Deviation (RFC 9051 §9 ASTRING-CHAR is 7-bit): UTF-8 octets are accepted in an atom-form
+    // astring; curl sends "SEARCH CHARSET UTF-8 SUBJECT réunion" unquoted. Invalid UTF-8 is refused.
+    const a = this.readWhile((x) => isAstringChar(x) || x >= 0x80);
     if (!a) this.fail(`expected ${what}`);
-    return a;
+    if (!/[\x80-\xff]/.test(a)) return a;
+    const u = Buffer.from(a, 'latin1').toString('utf8');
+    if (u.includes('\uFFFD')) this.fail('invalid UTF-8 in atom');
+    return u;
   }
 
   /** nstring = string / NIL. */
