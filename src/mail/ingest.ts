@@ -8,6 +8,7 @@ import type { ParsedMessage } from '../mime/types.ts';
 import { parseMessage, baseSubject } from '../mime/index.ts';
 import { foldForSearch } from './fold.ts';
 import { formatFlags } from './flags.ts';
+import { runCompiled } from './compiled-query.ts';
 
 export interface IngestTarget {
   account: AccountId;
@@ -93,7 +94,7 @@ export async function ingest(deps: IngestDeps, input: IngestInput): Promise<Inge
     accounts,
     async (tx) => {
       if (input.enforceQuota !== false) {
-        const room = await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts.slice(0, CHUNK)).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst();
+        const [room] = await runCompiled(tx, 'ingest.room', { ids: accounts.slice(0, CHUNK), size }, (v) => tx.db.selectFrom('accounts').select('id').where('id', 'in', v.ids).where(sql<boolean>`used_bytes + ${v.size} <= quota_bytes`));
         // Nobody in the first chunk has room: check the rest before writing a body for no one.
         if (!room && !(accounts.length > CHUNK && (await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst()))) {
           return { delivered: [] as IngestDelivery[], overQuota: accounts };
@@ -110,11 +111,12 @@ export async function ingest(deps: IngestDeps, input: IngestInput): Promise<Inge
       }
       const n = new Set(delivered.map((d) => d.emailId)).size;
       if (n) {
-        await tx.db
-          .insertInto('blobs')
-          .values({ id: blob.id, size, refcount: n, created_at: tx.now, unreferenced_at: null })
-          .onConflict((oc) => oc.column('id').doUpdateSet({ refcount: sql`blobs.refcount + ${n}`, unreferenced_at: null }))
-          .execute();
+        await runCompiled(tx, 'ingest.blob', { id: blob.id, size, n, now: tx.now }, (v) =>
+          tx.db
+            .insertInto('blobs')
+            .values({ id: v.id, size: v.size, refcount: v.n, created_at: v.now, unreferenced_at: null })
+            .onConflict((oc) => oc.column('id').doUpdateSet({ refcount: sql`blobs.refcount + ${v.n}`, unreferenced_at: null })),
+        );
       }
       return { delivered, overQuota };
     },
@@ -124,31 +126,29 @@ export async function ingest(deps: IngestDeps, input: IngestInput): Promise<Inge
 }
 
 async function upsertBody(tx: WriteTx, blobId: BlobId, p: ParsedMessage): Promise<number> {
-  const existing = await tx.db.selectFrom('bodies').select('id').where('blob_id', '=', blobId).executeTakeFirst();
+  const [existing] = await runCompiled(tx, 'ingest.body.find', { blobId }, (v) => tx.db.selectFrom('bodies').select('id').where('blob_id', '=', v.blobId));
   if (existing) return Number(existing.id);
-  const row = await tx.db
-    .insertInto('bodies')
-    .values({
-      blob_id: blobId,
-      size: p.size,
-      sent_at: p.sentAt,
-      message_id: p.messageId,
-      in_reply_to: p.inReplyTo.join(' ') || null,
-      references: p.references.join(' ') || null,
-      subject: p.subject,
-      from_addr: JSON.stringify(p.from),
-      sender: JSON.stringify(p.sender),
-      to_addr: JSON.stringify(p.to),
-      cc_addr: JSON.stringify(p.cc),
-      bcc_addr: JSON.stringify(p.bcc),
-      reply_to: JSON.stringify(p.replyTo),
-      preview: p.preview,
-      has_attachment: p.hasAttachment ? 1 : 0,
-      structure: structureJson(p),
-      created_at: tx.now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const values = {
+    blob_id: blobId,
+    size: p.size,
+    sent_at: p.sentAt,
+    message_id: p.messageId,
+    in_reply_to: p.inReplyTo.join(' ') || null,
+    references: p.references.join(' ') || null,
+    subject: p.subject,
+    from_addr: JSON.stringify(p.from),
+    sender: JSON.stringify(p.sender),
+    to_addr: JSON.stringify(p.to),
+    cc_addr: JSON.stringify(p.cc),
+    bcc_addr: JSON.stringify(p.bcc),
+    reply_to: JSON.stringify(p.replyTo),
+    preview: p.preview,
+    has_attachment: p.hasAttachment ? 1 : 0,
+    structure: structureJson(p),
+    created_at: tx.now,
+  };
+  const [row] = await runCompiled(tx, 'ingest.body.insert', values, (v) => tx.db.insertInto('bodies').values(v).returning('id'));
+  if (!row) throw new Error('bodies insert returned no row');
   const id = Number(row.id);
   const subject = foldForSearch(p.subject);
   const addrs = foldForSearch([p.from, p.to, p.cc, p.bcc, p.replyTo].map(addrText).join(' '));
@@ -176,19 +176,20 @@ async function deliverChunk(tx: WriteTx, c: ChunkCtx, accounts: AccountId[], byA
   const overQuota: AccountId[] = [];
   let ok = accounts;
   if (c.enforce) {
-    const rows = await tx.db.selectFrom('accounts').select(['id', 'quota_bytes', 'used_bytes']).where('id', 'in', accounts).execute();
+    const rows = await runCompiled(tx, 'ingest.quota', { ids: accounts }, (v) => tx.db.selectFrom('accounts').select(['id', 'quota_bytes', 'used_bytes']).where('id', 'in', v.ids));
     const room = new Set(rows.filter((r) => Number(r.used_bytes) + c.size <= Number(r.quota_bytes)).map((r) => Number(r.id)));
     ok = accounts.filter((a) => room.has(a));
     for (const a of accounts) if (!room.has(a)) overQuota.push(a);
   }
   if (!ok.length) return { delivered: [], overQuota };
   // One modseq per account for this transaction, and quota usage (RFC 9208 STORAGE) in the same statement.
-  const ms = await tx.db
-    .updateTable('accounts')
-    .set({ modseq: sql`modseq + 1`, used_bytes: sql`used_bytes + ${c.size}` })
-    .where('id', 'in', ok)
-    .returning(['id', 'modseq'])
-    .execute();
+  const ms = await runCompiled(tx, 'ingest.modseq', { size: c.size, ids: ok }, (v) =>
+    tx.db
+      .updateTable('accounts')
+      .set({ modseq: sql`modseq + 1`, used_bytes: sql`used_bytes + ${v.size}` })
+      .where('id', 'in', v.ids)
+      .returning(['id', 'modseq']),
+  );
   const modseqOf = new Map<AccountId, ModSeq>();
   for (const r of ms) {
     modseqOf.set(Number(r.id) as AccountId, Number(r.modseq) as ModSeq);
@@ -197,26 +198,39 @@ async function deliverChunk(tx: WriteTx, c: ChunkCtx, accounts: AccountId[], byA
   ok = ok.filter((a) => modseqOf.has(a));
   const mailboxOf = await resolveMailboxes(tx, ok, byAccount);
   const { threads: threadOf, created: newThreads } = await assignThreads(tx, ok, c.parsed);
-  const messageRows = await tx.db
-    .insertInto('messages')
-    .values(ok.map((a) => ({ account_id: a, body_id: c.bodyId, blob_id: c.blobId, thread_id: threadOf.get(a)!, size: c.size, received_at: c.receivedAt, verdict: c.verdict === undefined ? null : JSON.stringify(c.verdict), created_modseq: modseqOf.get(a)!, updated_modseq: modseqOf.get(a)! })))
-    .returning(['id', 'account_id'])
-    .execute();
+  const messageValues = { ids: ok, threads: ok.map((a) => threadOf.get(a)!), modseqs: ok.map((a) => modseqOf.get(a)!), bodyId: c.bodyId, blobId: c.blobId, size: c.size, receivedAt: c.receivedAt, verdict: c.verdict === undefined ? null : JSON.stringify(c.verdict) };
+  const messageRows = await runCompiled(tx, 'ingest.messages', messageValues, (v: typeof messageValues) =>
+    tx.db
+      .insertInto('messages')
+      .values(v.ids.map((a, i) => ({ account_id: a, body_id: v.bodyId, blob_id: v.blobId, thread_id: v.threads[i], size: v.size, received_at: v.receivedAt, verdict: v.verdict, created_modseq: v.modseqs[i], updated_modseq: v.modseqs[i] })))
+      .returning(['id', 'account_id']),
+  );
   const emailOf = new Map(messageRows.map((r) => [Number(r.account_id) as AccountId, Number(r.id) as EmailId]));
   // UIDs: one UPDATE … RETURNING per distinct mailbox set; a mailbox appears once per account here.
   const placements: { account: AccountId; mailbox: MailboxId; keywords: string[] }[] = [];
   for (const a of ok) for (const [mb, kw] of mailboxOf.get(a)!) placements.push({ account: a, mailbox: mb, keywords: kw });
-  const uidRows = await tx.db
-    .updateTable('mailboxes')
-    .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`(SELECT a.modseq FROM accounts a WHERE a.id = mailboxes.account_id)` })
-    .where('id', 'in', placements.map((p) => p.mailbox))
-    .returning(['id', 'uid_next', 'uid_validity'])
-    .execute();
+  const uidRows = await runCompiled(tx, 'ingest.uids', { ids: placements.map((p) => p.mailbox) }, (v) =>
+    tx.db
+      .updateTable('mailboxes')
+      .set({ uid_next: sql`uid_next + 1`, highest_modseq: sql`(SELECT a.modseq FROM accounts a WHERE a.id = mailboxes.account_id)` })
+      .where('id', 'in', v.ids)
+      .returning(['id', 'uid_next', 'uid_validity']),
+  );
   const uidOf = new Map(uidRows.map((r) => [Number(r.id), { uid: Number(r.uid_next) - 1, uidValidity: Number(r.uid_validity) }]));
-  await tx.db
-    .insertInto('mailbox_messages')
-    .values(placements.map((p) => ({ account_id: p.account, mailbox_id: p.mailbox, uid: uidOf.get(p.mailbox)!.uid, message_id: emailOf.get(p.account)!, flags: formatFlags(p.keywords), modseq: modseqOf.get(p.account)!, expunged_modseq: null, internal_date: c.receivedAt })))
-    .execute();
+  const placementValues = {
+    accounts: placements.map((p) => p.account),
+    mailboxes: placements.map((p) => p.mailbox),
+    uids: placements.map((p) => uidOf.get(p.mailbox)!.uid),
+    emails: placements.map((p) => emailOf.get(p.account)!),
+    flags: placements.map((p) => formatFlags(p.keywords)),
+    modseqs: placements.map((p) => modseqOf.get(p.account)!),
+    receivedAt: c.receivedAt,
+  };
+  await runCompiled(tx, 'ingest.placements', placementValues, (v: typeof placementValues) =>
+    tx.db
+      .insertInto('mailbox_messages')
+      .values(v.accounts.map((a, i) => ({ account_id: a, mailbox_id: v.mailboxes[i], uid: v.uids[i], message_id: v.emails[i], flags: v.flags[i], modseq: v.modseqs[i], expunged_modseq: null, internal_date: v.receivedAt }))),
+  );
   const changes: Parameters<WriteTx['changes']>[0] = [];
   const delivered: IngestDelivery[] = [];
   for (const p of placements) {
@@ -241,7 +255,7 @@ async function resolveMailboxes(tx: WriteTx, accounts: AccountId[], byAccount: M
   for (const a of accounts) for (const t of byAccount.get(a)!) if (t.mailbox === undefined) roles.add(t.role ?? 'inbox');
   const byRole = new Map<string, MailboxId>();
   if (roles.size) {
-    const rows = await tx.db.selectFrom('mailboxes').select(['id', 'account_id', 'role']).where('account_id', 'in', accounts).where('role', 'in', [...roles]).execute();
+    const rows = await runCompiled(tx, 'ingest.roles', { ids: accounts, roles: [...roles] }, (v) => tx.db.selectFrom('mailboxes').select(['id', 'account_id', 'role']).where('account_id', 'in', v.ids).where('role', 'in', v.roles));
     for (const r of rows) byRole.set(`${r.account_id}:${r.role}`, Number(r.id) as MailboxId);
   }
   const explicit = new Set<number>();
@@ -270,21 +284,30 @@ async function assignThreads(tx: WriteTx, accounts: AccountId[], p: ParsedMessag
   const refs = [...new Set([...p.references, ...p.inReplyTo])].slice(-20);
   const out = new Map<AccountId, ThreadId>();
   if (refs.length) {
-    const rows = await tx.db.selectFrom('thread_refs').select(['account_id', 'thread_id']).where('account_id', 'in', accounts).where('message_id_header', 'in', refs).execute();
+    const rows = await runCompiled(tx, 'ingest.refs', { ids: accounts, refs }, (v) => tx.db.selectFrom('thread_refs').select(['account_id', 'thread_id']).where('account_id', 'in', v.ids).where('message_id_header', 'in', v.refs));
     for (const r of rows) out.set(Number(r.account_id) as AccountId, Number(r.thread_id) as ThreadId);
   }
   const fresh = accounts.filter((a) => !out.has(a));
   const created = new Set(fresh);
   if (fresh.length) {
     const base = baseSubject(p.subject).slice(0, 200);
-    const rows = await tx.db.insertInto('threads').values(fresh.map((a) => ({ account_id: a, base_subject: base, updated_at: tx.now }))).returning(['id', 'account_id']).execute();
+    const rows = await runCompiled(tx, 'ingest.threads', { ids: fresh, base, now: tx.now }, (v: { ids: AccountId[]; base: string; now: number }) =>
+      tx.db.insertInto('threads').values(v.ids.map((a) => ({ account_id: a, base_subject: v.base, updated_at: v.now }))).returning(['id', 'account_id']),
+    );
     for (const r of rows) out.set(Number(r.account_id) as AccountId, Number(r.id) as ThreadId);
   }
   const ids = [...new Set([p.messageId, ...refs].filter((x): x is string => !!x))];
   if (ids.length) {
     const values = accounts.flatMap((a) => ids.map((id) => ({ account_id: a, message_id_header: id.slice(0, 500), thread_id: out.get(a)! })));
     for (let i = 0; i < values.length; i += CHUNK) {
-      await tx.db.insertInto('thread_refs').values(values.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['account_id', 'message_id_header']).doNothing()).execute();
+      const part = values.slice(i, i + CHUNK);
+      const refValues = { accounts: part.map((r) => r.account_id), ids: part.map((r) => r.message_id_header), threads: part.map((r) => r.thread_id) };
+      await runCompiled(tx, 'ingest.refs.insert', refValues, (v: typeof refValues) =>
+        tx.db
+          .insertInto('thread_refs')
+          .values(v.accounts.map((a, j) => ({ account_id: a, message_id_header: v.ids[j], thread_id: v.threads[j] })))
+          .onConflict((oc) => oc.columns(['account_id', 'message_id_header']).doNothing()),
+      );
     }
   }
   return { threads: out, created };

@@ -27,7 +27,11 @@ const REQUEST_VERBS = /\b(confirm\w*|verifi\w*|verify|valid\w*|mettre a jour|met
 const URGENCY = /\b(24 ?h(eures)?|48 ?h(eures)?|immediatement|sans delai|dernier (avis|rappel)|urgent|action requise|action required|within \d+ hours|immediately|final notice|activite inhabituelle|unusual (sign-in )?activity|connexion suspecte|tentative de connexion)\b/;
 const CLICK = /\b(cliquez|cliquer|click here|clic(k)? ci-dessous|appuyez sur le lien|suivez le lien|follow the link)\b/;
 
-/** Score of credential-request language: phrase matches and co-occurring word families. */
+/**
+ * Score of credential-request language: phrase matches and co-occurring word families. `text`
+ * is folded once by the caller (messageText); the verb, urgency and click families are looked up
+ * only when they can change the score.
+ */
 export function credentialPoints(text: string): { points: number; hits: string[] } {
   const hits: string[] = [];
   let points = 0;
@@ -39,18 +43,19 @@ export function credentialPoints(text: string): { points: number; hits: string[]
     }
   }
   const noun = CRED_NOUNS.exec(text);
-  const verb = REQUEST_VERBS.exec(text);
+  const verb = noun ? REQUEST_VERBS.exec(text) : null;
   if (noun && verb) {
     points += 1;
     hits.push(`${noun[0]} + ${verb[0]}`);
   }
+  if (points === 0) return { points, hits };
   const urgent = URGENCY.exec(text);
-  if (urgent && points > 0) {
+  if (urgent) {
     points += 1;
     hits.push(urgent[0]);
   }
   const click = CLICK.exec(text);
-  if (click && points > 0) {
+  if (click) {
     points += 1;
     hits.push(click[0]);
   }
