@@ -3,6 +3,7 @@
 import { type AuthDeps, type Protocol, notify } from './deps.ts';
 import { type AuthAccount, resolveIdentifier } from './accounts.ts';
 import { dummyHash, sha256Hex, verifyPassword } from './crypto.ts';
+import { VerifyCache } from './verify-cache.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { recordSignIn } from './history.ts';
 import { matchAppPassword, markAppPasswordUsed } from './app-passwords.ts';
@@ -37,6 +38,13 @@ export function limiterKeys(ip: string, account: AuthAccount | null, identifier:
  * Basic accept only app passwords allowed for that protocol; HTTP never accepts app passwords
  * (the web sign-in then asks for the second factor: `secondFactorRequired`).
  */
+const caches = new WeakMap<AuthDeps, VerifyCache>();
+function cacheOf(deps: AuthDeps): VerifyCache {
+  let c = caches.get(deps);
+  if (!c) caches.set(deps, (c = new VerifyCache()));
+  return c;
+}
+
 export async function authenticatePassword(deps: AuthDeps, a: PasswordAttempt): Promise<AuthResult> {
   const account = await resolveIdentifier(deps.store, deps.config.domain, a.identifier);
   const keys = limiterKeys(a.ip, account, a.identifier);
@@ -54,7 +62,11 @@ export async function authenticatePassword(deps: AuthDeps, a: PasswordAttempt): 
   // Same work whatever happens next: one argon2 verification, against a dummy hash if need be.
   const hash = account?.passwordHash ?? (await dummyHash());
   const password = a.password.length > MAX_PASSWORD ? '' : a.password;
-  const mainOk = (await verifyPassword(hash, password)) && !!account?.passwordHash && password !== '';
+  const cache = a.protocol === 'http' ? null : cacheOf(deps);
+  const now = deps.now();
+  const cached = !!account?.passwordHash && password !== '' && !!cache?.has(account.id, account.passwordHash, password, now);
+  const mainOk = cached || ((await verifyPassword(hash, password)) && !!account?.passwordHash && password !== '');
+  if (mainOk && cache && !cached) cache.add(account!.id, account!.passwordHash!, password, now);
   if (!account) return fail('unknown-identifier');
   if (account.status !== 'active') return fail('account-disabled');
   const tf = await twoFactorState(deps, account.id);
