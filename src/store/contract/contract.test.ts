@@ -105,3 +105,28 @@ for (const b of backends) {
     });
   });
 }
+
+describe('change feed between nodes (PostgreSQL LISTEN/NOTIFY)', { skip: process.env.PREAU_TEST_PG ? false : 'PREAU_TEST_PG not set: no PostgreSQL to carry NOTIFY between nodes' }, () => {
+  test('a commit on one node is heard by another node on the same database, once', async () => {
+    const db = await freshPgDatabase(process.env.PREAU_TEST_PG!, 'preau_n');
+    const nodeA = await openStore({ dataDir: '/nonexistent', databaseUrl: db.url });
+    const nodeB = await openStore({ dataDir: '/nonexistent', databaseUrl: db.url });
+    try {
+      await createDomain(nodeA, 'ac-test.fr', 1000);
+      const acc = (await createAccount(nodeA, { domain: 'ac-test.fr', firstName: 'Inès', lastName: 'Moreau', password: 'x'.repeat(12) })).id;
+      const heardOnA: number[] = [];
+      const offA = nodeA.feed.subscribe((c) => c.account === acc && heardOnA.push(c.modseq));
+      const heard = nodeB.feed.next(acc, (c) => c.types.has('Email'));
+      const { result } = await nodeA.write(acc, (tx) => tx.change(acc, 'Email', 42, 'created'));
+      const c = await heard;
+      assert.equal(c.modseq, result);
+      assert.ok(c.types.has('Email'));
+      offA();
+      assert.deepEqual(heardOnA, [Number(result)], 'the writing node hears its own change once, not again through NOTIFY');
+    } finally {
+      await nodeA.close();
+      await nodeB.close();
+      await db.drop();
+    }
+  });
+});
