@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const rows = readFileSync('rfc/index.tsv', 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
 const groups: [string, RegExp][] = [
-  ['IMAP', /IMAP|IDLE|UIDPLUS|QRESYNC|CONDSTORE|LITERAL|NAMESPACE|UNSELECT|SPECIAL-USE|LIST|ESEARCH|SEARCHRES|COMPRESS|QUOTA|BINARY|SORT|THREAD|UTF8=|MOVE|ENABLE|ID extension|Mailbox/i],
+  ['IMAP', /IMAP|INTERNET MESSAGE ACCESS PROTOCOL|IDLE|UIDPLUS|QRESYNC|CONDSTORE|LITERAL|NAMESPACE|UNSELECT|SPECIAL-USE|LIST|ESEARCH|SEARCHRES|COMPRESS|QUOTA|BINARY|SORT|THREAD|UTF8=|MOVE|ENABLE|ID extension|Mailbox/i],
   ['SMTP and mail format', /SMTP|Simple Mail|Message Format|MIME|Multipurpose|Delivery Status|DSN|Enhanced|Message Submission|Content-Disposition|Encoded|Parameter Value|STARTTLS|Pipelining|Size Declaration|Chunking|8bit|SMTPUTF8|Internationalized Email|Null MX|Cleartext|Report/i],
   ['Authentication and security', /DKIM|SPF|DMARC|ARC|Authenticated Received|Sender Policy|TOTP|HOTP|Time-Based|SASL|PLAIN|OAuth|Cookie|Strict Transport|JSON Web|SCRAM|Origin|MTA-STS|DANE|Authentication-Results|ACME/i],
   ['JMAP', /JMAP|JSON Meta/i],

@@ -17,6 +17,10 @@ export const configSchema = z.strictObject({
   submissionsPort: port.default(0),
   imapPort: port.default(1143),
   imapsPort: port.default(0),
+  /** IMAP: open connections allowed from one client address (loopback included); more get BYE [UNAVAILABLE]. */
+  imapMaxConnectionsPerIp: z.coerce.number().int().min(1).default(100),
+  /** IMAP: signed-in connections allowed per account; another LOGIN gets NO [LIMIT] (RFC 5530). */
+  imapMaxConnectionsPerAccount: z.coerce.number().int().min(1).default(30),
   httpPort: port.default(8080),
   publicUrl: z.string().url().optional(),
   tlsCert: z.string().optional(),

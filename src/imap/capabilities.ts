@@ -4,7 +4,7 @@
 const EXTENSIONS: [capability: string, rfc: string][] = [
   ['IMAP4rev1', 'RFC 3501'],
   ['IMAP4rev2', 'RFC 9051'],
-  ['LITERAL-', 'RFC 7888 §5'],
+  ['LITERAL+', 'RFC 7888 §3, or LITERAL- (§5) when the receiver bounds non-synchronising literals'],
   ['SASL-IR', 'RFC 4959'],
   ['ENABLE', 'RFC 5161'],
   ['IDLE', 'RFC 2177'],
@@ -41,11 +41,14 @@ export interface CapabilityState {
   /** Whether LOGIN / AUTHENTICATE may be used on this connection now. */
   loginAllowed: boolean;
   appendLimit: number;
+  /** The receiver accepts {n+} of any size within its literal limits (RFC 7888 §4); else LITERAL-. */
+  literalPlus: boolean;
 }
 
 /** The capability list for a connection in its current state. */
 export function capabilityList(s: CapabilityState): string[] {
-  const caps = EXTENSIONS.map(([c]) => c);
+  // RFC 7888 §5: LITERAL+ and LITERAL- are never advertised together.
+  const caps = EXTENSIONS.map(([c]) => (c === 'LITERAL+' && !s.literalPlus ? 'LITERAL-' : c));
   // RFC 7889: APPENDLIMIT=n, the largest message APPEND accepts.
   caps.push(`APPENDLIMIT=${s.appendLimit}`);
   if (!s.authenticated) {

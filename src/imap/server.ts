@@ -6,6 +6,7 @@ import { parseSize } from '../config/load.ts';
 import { defaultLimits } from './proto/limits.ts';
 import { Session } from './session.ts';
 import { COMMANDS } from './commands/index.ts';
+import { ConnectionCaps } from './connection-caps.ts';
 
 export interface ImapServerOptions {
   /** Clear-text port (STARTTLS offered); 0 picks a free port. */
@@ -22,6 +23,8 @@ export interface ImapServerOptions {
 export interface ImapServer {
   port: number;
   tlsPort: number;
+  /** Open connections per address and per account. */
+  caps: ConnectionCaps;
   close(): Promise<void>;
 }
 
@@ -42,13 +45,23 @@ export async function startImapServer(ctx: AppContext, opts: ImapServerOptions):
   const secureContext: SecureContext | null = material ? createSecureContext({ key: material.key, cert: material.cert }) : null;
   const appendLimit = opts.appendLimit ?? parseSize(ctx.config.maxMessageSize);
   const sessions = new Set<Session>();
+  const caps = new ConnectionCaps(ctx.config.imapMaxConnectionsPerIp, ctx.config.imapMaxConnectionsPerAccount);
   const startTls = secureContext ? (socket: Socket): Socket => new TLSSocket(socket, { isServer: true, secureContext }) : undefined;
 
   const accept = (socket: Socket, secure: boolean): void => {
     socket.setNoDelay(true);
-    const s = new Session(ctx, socket, { secure, startTls: secure ? undefined : startTls, appendLimit, maxBadCommands: defaultLimits.maxBadCommands, commands: COMMANDS });
+    const s = new Session(ctx, socket, { secure, startTls: secure ? undefined : startTls, appendLimit, maxBadCommands: defaultLimits.maxBadCommands, commands: COMMANDS, caps });
+    // RFC 9051 §7.1.5 / RFC 5530 §3: over the per-address cap, BYE [UNAVAILABLE] before any command.
+    if (!caps.acquireIp(s.id, s.ip)) {
+      ctx.log.info({ cid: s.id, ip: s.ip, max: caps.maxPerIp }, 'imap.connect.refused');
+      s.refuse('Too many connections from your address / Trop de connexions');
+      return;
+    }
     sessions.add(s);
-    socket.once('close', () => sessions.delete(s));
+    socket.once('close', () => {
+      sessions.delete(s);
+      caps.release(s.id);
+    });
     ctx.log.debug({ cid: s.id, ip: socket.remoteAddress, secure }, 'imap.connect');
     s.start();
   };
@@ -66,6 +79,7 @@ export async function startImapServer(ctx: AppContext, opts: ImapServerOptions):
   return {
     port,
     tlsPort,
+    caps,
     async close() {
       const closing = [clear, tlsServer].filter((x): x is Server => x !== null).map((srv) => new Promise<void>((r) => srv.close(() => r())));
       for (const s of sessions) s.shutdown();

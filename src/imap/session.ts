@@ -1,7 +1,6 @@
 /** One IMAP connection: states, command dispatch, pipelining, unsolicited updates, IDLE waits.
  *  RFC 9051 §3 (states), §5.5 (pipelining), §7.5.1 (no EXPUNGE during FETCH/STORE/SEARCH), RFC 7162. */
 import { randomUUID } from 'node:crypto';
-import { constants as zc, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
 import type { Socket } from 'node:net';
 import type { AppContext } from '../context.ts';
 import type { AccountId, ModSeq, SessionId, StateChange, Uid } from '../store/ids.ts';
@@ -16,6 +15,8 @@ import { loginAllowed } from './auth.ts';
 import type { Selected } from './selected.ts';
 import type { Done } from './done.ts';
 import { errorDone } from './errors.ts';
+import { Output } from './compression.ts';
+import type { ConnectionCaps } from './connection-caps.ts';
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -27,6 +28,8 @@ export interface SessionOptions {
   maxBadCommands: number;
   /** The command table (commands/index.ts), given by the server so this file does not import it. */
   commands: { [name: string]: { states: readonly ImapState[]; run(s: Session, req: never): Promise<Done> } | undefined };
+  /** Connection caps shared by the server's sessions (per address, per account). */
+  caps?: ConnectionCaps;
 }
 
 type IdleWake = { kind: 'line'; text: string } | { kind: 'change' } | { kind: 'shutdown' };
@@ -37,7 +40,6 @@ const MAX_BUFFERED = 1024 * 1024;
 // (RFC 9051 §5.4 asks for at least 30; clients renew IDLE every 29 minutes, RFC 2177).
 const PREAUTH_TIMEOUT_MS = 60_000;
 const IDLE_TIMEOUT_MS = 31 * 60_000;
-const OUT_BATCH = 256 * 1024;
 
 export class Session {
   readonly id: SessionId = randomUUID() as SessionId;
@@ -62,19 +64,18 @@ export class Session {
   #unsubscribe: (() => void) | null = null;
   #closed = false;
   /** RFC 4978: the compressors once COMPRESS DEFLATE succeeded. */
-  #deflate: DeflateRaw | null = null;
-  #inflate: InflateRaw | null = null;
-  #flushQueued = false;
-  #out: Buffer[] = [];
-  #outBytes = 0;
+  #output: Output;
 
   constructor(ctx: AppContext, socket: Socket, opts: SessionOptions) {
     this.ctx = ctx;
     this.socket = socket;
+    this.#output = new Output(socket);
     this.opts = opts;
     this.secure = opts.secure;
     this.ip = socket.remoteAddress ?? '';
-    this.receiver = new Receiver({ limits: { maxAppendLiteral: opts.appendLimit, maxBadCommands: opts.maxBadCommands } });
+    // RFC 7888 §4 (LITERAL+): {n+} accepted up to the literal limits; a larger one gets BAD [TOOBIG]
+    // and its octets are read and dropped (or BYE past the APPEND limit).
+    this.receiver = new Receiver({ limits: { maxAppendLiteral: opts.appendLimit, maxBadCommands: opts.maxBadCommands, maxNonSyncLiteral: null } });
     this.receiver.appendAllowed = false;
     this.#attach(socket);
   }
@@ -98,6 +99,7 @@ export class Session {
       authenticated: this.state !== 'not-authenticated',
       loginAllowed: loginAllowed(this.ctx, this.secure, this.ip),
       appendLimit: this.opts.appendLimit,
+      literalPlus: this.receiver.limits.maxNonSyncLiteral === null,
     });
   }
 
@@ -107,88 +109,40 @@ export class Session {
 
   send(r: Response): void {
     if (this.#closed) return;
-    this.#write(formatResponse(r, { utf8: this.utf8 }));
+    this.#output.write(formatResponse(r, { utf8: this.utf8 }));
   }
 
   /** Writes complete response lines already formatted by proto/format.ts (FETCH fast path). */
   sendText(text: string): void {
     if (this.#closed || !text) return;
-    this.#write(text);
+    this.#output.write(text);
   }
 
   get compressed(): boolean {
-    return this.#deflate !== null;
+    return this.#output.compressed;
   }
 
-  #write(data: string | Buffer): void {
-    const d = this.#deflate;
-    if (!d) {
-      // The responses written in one turn of the event loop leave in one write (one TCP segment
-      // for a whole SELECT answer instead of eight, one write per 5 000 FETCH lines; the socket
-      // has Nagle off). Limit: at most OUT_BATCH octets wait before being written.
-      const b = typeof data === 'string' ? Buffer.from(data) : data;
-      if (!this.#out.length) process.nextTick(() => this.#flushOut());
-      this.#out.push(b);
-      this.#outBytes += b.length;
-      if (this.#outBytes >= OUT_BATCH) this.#flushOut();
-      return;
-    }
-    d.write(data);
-    // RFC 4978 §4: flush so every response reaches the client; the responses written in the
-    // same turn of the event loop share one Z_SYNC_FLUSH.
-    if (!this.#flushQueued) {
-      this.#flushQueued = true;
-      setImmediate(() => {
-        this.#flushQueued = false;
-        if (!d.destroyed && !d.writableEnded) d.flush(zc.Z_SYNC_FLUSH);
-      });
-    }
-  }
-
-  #flushOut(): void {
-    if (!this.#out.length) return;
-    const data = this.#out.length === 1 ? this.#out[0]! : Buffer.concat(this.#out, this.#outBytes);
-    this.#out = [];
-    this.#outBytes = 0;
-    if (!this.socket.destroyed) this.socket.write(data);
-  }
-
-  /**
-   * RFC 4978 §3: from the octet after the tagged OK of COMPRESS, both directions are raw DEFLATE
-   * (RFC 1951). Called by COMPRESS in its `after` hook, right after that OK was written.
-   */
+  /** RFC 4978 §3: raw DEFLATE both ways from the octet after COMPRESS's tagged OK (its `after` hook). */
   startCompression(): void {
-    if (this.#deflate || this.#closed) return;
-    const socket = this.socket;
-    // A small compressor (level 1, 8 KiB history): responses compress well at any level, and a
-    // connection keeps its zlib state for hours. The inflater must accept the client's window (32 KiB).
-    const deflate = createDeflateRaw({ level: 1, windowBits: 13, memLevel: 6 });
-    const inflate = createInflateRaw();
-    deflate.on('data', (b: Buffer) => socket.write(b));
-    deflate.on('end', () => {
-      socket.end();
-      socket.destroySoon?.();
+    if (this.#output.compressed || this.#closed) return;
+    this.#output.compress({
+      input: (b) => {
+        if (this.#closed) return;
+        this.receiver.push(b);
+        this.#pump();
+      },
+      error: () => {
+        this.ctx.log.info({ cid: this.id }, 'imap.compress.error');
+        this.close();
+      },
     });
-    deflate.on('error', () => socket.destroy());
-    inflate.on('data', (b: Buffer) => {
-      if (this.#closed) return;
-      this.receiver.push(b);
-      this.#pump();
-    });
-    // Undecodable input cannot be answered in a stream the client can read: drop the connection.
-    inflate.on('error', () => {
-      this.ctx.log.info({ cid: this.id }, 'imap.compress.error');
-      this.close();
-      socket.destroy();
-    });
-    this.#deflate = deflate;
-    this.#inflate = inflate;
   }
 
   /** Replaces the socket after STARTTLS; bytes pipelined before the handshake are dropped (RFC 9051 §6.2.1). */
   replaceSocket(socket: Socket): void {
     this.socket.setTimeout(0);
     this.socket = socket;
+    this.#output.socket = socket;
     this.secure = true;
     const appendAllowed = this.receiver.appendAllowed;
     this.receiver = new Receiver({ limits: this.receiver.limits, utf8: this.utf8 });
@@ -199,10 +153,7 @@ export class Session {
   #attach(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (socket !== this.socket) return;
-      if (this.#inflate) {
-        this.#inflate.write(chunk);
-        return;
-      }
+      if (this.#output.inflate(chunk)) return;
       this.receiver.push(chunk);
       this.#pump();
     });
@@ -284,7 +235,7 @@ export class Session {
         if (this.#busy) break;
         const ev = this.receiver.next();
         if (ev.kind === 'need-more') break;
-        if (ev.kind === 'need-literal') this.#write('+ Ready for literal data\r\n');
+        if (ev.kind === 'need-literal') this.#output.write('+ Ready for literal data\r\n');
         else if (ev.kind === 'error') this.#protocolError(ev.tag, ev.status, ev.code, ev.error.message, ev.fatal);
         else if (ev.kind === 'request') {
           this.#busy = true;
@@ -338,7 +289,7 @@ export class Session {
     this.send({ type: 'tagged', tag: req.tag, status: done.status, code: done.code, text: done.text });
     if (done.after) {
       // STARTTLS and COMPRESS change the stream: the tagged OK leaves first, as plain octets.
-      this.#flushOut();
+      this.#output.flush();
       done.after();
     }
   }
@@ -432,21 +383,19 @@ export class Session {
     this.state = 'logout';
     this.#unsubscribe?.();
     this.#idleWake?.({ kind: 'shutdown' });
-    this.#inflate?.destroy();
-    this.#flushOut();
-    if (this.#deflate) {
-      // The compressed tail (BYE) is flushed by ending the stream; its 'end' closes the socket.
-      this.#deflate.end();
-      return;
-    }
-    this.socket.end();
-    this.socket.destroySoon?.();
+    this.#output.end();
   }
 
   /** Server shutdown: BYE then close (RFC 9051 §7.1.5). */
   shutdown(): void {
     if (this.#closed) return;
     this.send({ type: 'untagged', status: 'BYE', text: 'server shutting down' });
+    this.close();
+  }
+
+  /** Refuses a connection instead of greeting it: BYE [UNAVAILABLE] then close (RFC 9051 §7.1.5, RFC 5530 §3). */
+  refuse(text: string): void {
+    this.send({ type: 'untagged', status: 'BYE', code: 'UNAVAILABLE', text });
     this.close();
   }
 }

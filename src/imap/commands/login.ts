@@ -1,4 +1,4 @@
-/** LOGIN. RFC 9051 §6.2.3, RFC 5530 (AUTHENTICATIONFAILED, PRIVACYREQUIRED, UNAVAILABLE). */
+/** LOGIN. RFC 9051 §6.2.3, RFC 5530 (AUTHENTICATIONFAILED, PRIVACYREQUIRED, UNAVAILABLE, LIMIT). */
 import { imapAuthenticate, loginAllowed } from '../auth.ts';
 import type { Session } from '../session.ts';
 import { no, NOT_AUTH, ok, type Command, type Done } from './common.ts';
@@ -11,6 +11,11 @@ export async function signIn(s: Session, username: string, password: string): Pr
   if (!r.ok) {
     s.ctx.log.info({ cid: s.id, ip: s.ip, reason: r.code }, 'imap.auth.failed');
     return no(r.code === 'UNAVAILABLE' ? 'too many failed attempts, try again later' : 'invalid credentials', r.code);
+  }
+  // RFC 5530 §3 LIMIT: the account already has its share of connections; stay unauthenticated.
+  if (s.opts.caps && !s.opts.caps.acquireAccount(s.id, r.account)) {
+    s.ctx.log.info({ cid: s.id, account: r.account, max: s.opts.caps.maxPerAccount }, 'imap.auth.limit');
+    return no('Too many connections for this account / Trop de connexions pour ce compte', 'LIMIT');
   }
   s.authenticated(r.account, r.address);
   s.ctx.log.info({ cid: s.id, account: r.account }, 'imap.auth.ok');

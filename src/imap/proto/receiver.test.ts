@@ -44,6 +44,20 @@ test('LITERAL-: non-synchronising literal over 4096 → BAD [TOOBIG], octets ski
   assert.equal((ok[0] as { request: { command: string } }).request.command, 'APPEND');
 });
 
+test('LITERAL+: {n+} of any size up to the literal limit is accepted; over it BAD [TOOBIG], octets skipped', () => {
+  const limits = { maxNonSyncLiteral: null, maxAppendLiteral: 20000, maxOtherLiteral: 1000 };
+  const ok = feed([Buffer.from(`a APPEND INBOX {20000+}\r\n${'y'.repeat(20000)}\r\n`)], { limits });
+  assert.equal((ok[0] as { request: { command: string } }).request.command, 'APPEND');
+  // RFC 7888 §4 choice 1: read the announced octets, reject the command, serve the next one.
+  const input = Buffer.from(`a LOGIN {1001+}\r\n${'x'.repeat(1001)} {3+}\r\nabc\r\nb NOOP\r\n`);
+  const expect = [{ error: 'IMAP_TOOBIG', tag: 'a', status: 'BAD', code: 'TOOBIG', fatal: false }, noop('b')];
+  assert.deepStrictEqual(feed([input], { limits }), expect);
+  assert.deepStrictEqual(feed([...input].map((b) => Buffer.from([b])), { limits }), expect);
+  // Choice 2 past the APPEND limit: the octets are not read, BYE [TOOBIG].
+  const big = feed([Buffer.from('a APPEND INBOX {20001+}\r\n')], { limits });
+  assert.deepStrictEqual(big, [{ error: 'IMAP_TOOBIG', tag: 'a', status: 'BAD', code: 'TOOBIG', fatal: true }]);
+});
+
 test('non-synchronising literal beyond any limit → fatal', () => {
   const ev = feed([Buffer.from('a APPEND INBOX {4294967295+}\r\n')]);
   assert.deepStrictEqual(ev, [{ error: 'IMAP_TOOBIG', tag: 'a', status: 'BAD', code: 'TOOBIG', fatal: true }]);
