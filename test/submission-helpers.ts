@@ -85,6 +85,9 @@ export async function startSink(opts: { auth?: { user: string; pass: string } } 
       });
     },
   });
+  // A client killed mid-transaction (the restart tests SIGKILL workers) resets its socket:
+  // smtp-server reports it as an 'error' event, which must not crash the test process.
+  server.on('error', () => {});
   sink.port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server as any).server.address().port));
