@@ -14,12 +14,10 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
   let base = '';
   let elodie: { address: string; password: string };
   let karim: { address: string; password: string };
-  let httpReady = false;
 
   before(async () => {
     app = await startTestApp();
-    httpReady = app.ports.http > 0;
-    if (!httpReady) return;
+    assert.ok(app.ports.http > 0 && app.ports.smtp > 0, 'the app serves HTTP and SMTP');
     elodie = await app.account('Élodie', 'Lefèvre');
     karim = await app.account('Karim', 'Benali');
     base = app.ctx.config.publicUrl.replace(/\/+$/, '');
@@ -53,7 +51,6 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
   }
 
   test('Élodie writes to Karim, who receives, finds, archives and deletes it', async (t) => {
-    if (!httpReady) return t.skip('the HTTP door is not started by src/app.ts yet');
     const { page } = await signedIn(elodie);
     assert.deepEqual(await axe(page), []);
     await page.getByRole('button', { name: /Nouveau message/ }).click();
@@ -88,7 +85,6 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
   });
 
   test('a hostile mail from the Internet is shown without running or loading anything', async (t) => {
-    if (!httpReady || !app!.ports.smtp) return t.skip('the HTTP door or the MX is not started by src/app.ts yet');
     const mx = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
     await mx.sendMail({
       from: 'Service RH <rh@evil.example>',
@@ -107,7 +103,6 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
   });
 
   test('two-factor: enrol with the QR page, then sign in with a recovery code', async (t) => {
-    if (!httpReady) return t.skip('the HTTP door is not started by src/app.ts yet');
     const { page } = await signedIn(elodie);
     await page.goto(`${base}/parametres/securite`);
     await page.getByRole('button', { name: 'Activer avec une application' }).click();
