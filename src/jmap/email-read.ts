@@ -4,30 +4,18 @@ import type { AccountId } from '../store/ids.ts';
 import type { ParsedMessage } from '../mime/types.ts';
 import { flagsToKeywords } from '../mail/flags.ts';
 import { getEmails } from '../mail/messages.ts';
+import type { BodyFields } from '../mail/placements.ts';
 import { getThreads } from '../mail/threads.ts';
 import type { EmailId, ThreadId } from '../store/ids.ts';
 
-export interface EmailRow {
+/** An Email as JMAP reads it: the placement facts plus the body columns of the mail service. */
+export interface EmailRow extends Omit<BodyFields, 'structure'> {
   id: number;
   blobId: string;
   threadId: number;
   size: number;
   receivedAt: number;
   verdict: string | null;
-  bodyId: number;
-  sentAt: number | null;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string | null;
-  subject: string;
-  from: string;
-  sender: string;
-  to: string;
-  cc: string;
-  bcc: string;
-  replyTo: string;
-  preview: string;
-  hasAttachment: boolean;
   mailboxIds: number[];
   keywords: Record<string, true>;
   /** Lazily parsed bodies.structure. */
@@ -39,34 +27,10 @@ export async function loadEmails(store: Store, account: AccountId, ids: number[]
   const out = new Map<number, EmailRow>();
   const rows = await getEmails(store, account, ids as EmailId[], { body: true });
   for (const r of rows) {
-    const b = r.body!;
     // An email with no live placement is destroyed (RFC 8621 §4: every Email is in at least one Mailbox).
     if (!r.mailboxIds.length) continue;
-    out.set(r.id, {
-      id: r.id,
-      blobId: r.blobId,
-      threadId: r.threadId,
-      size: r.size,
-      receivedAt: r.receivedAt,
-      verdict: r.verdict,
-      bodyId: b.bodyId,
-      sentAt: b.sentAt,
-      messageId: b.messageId,
-      inReplyTo: b.inReplyTo,
-      references: b.references,
-      subject: b.subject,
-      from: b.from,
-      sender: b.sender,
-      to: b.to,
-      cc: b.cc,
-      bcc: b.bcc,
-      replyTo: b.replyTo,
-      preview: b.preview,
-      hasAttachment: b.hasAttachment,
-      mailboxIds: r.mailboxIds,
-      keywords: flagsToKeywords(r.flags),
-      structure: withStructure ? b.structure : undefined,
-    });
+    const { structure, ...body } = r.body!;
+    out.set(r.id, { ...body, id: r.id, blobId: r.blobId, threadId: r.threadId, size: r.size, receivedAt: r.receivedAt, verdict: r.verdict, mailboxIds: r.mailboxIds, keywords: flagsToKeywords(r.flags), structure: withStructure ? structure : undefined });
   }
   return out;
 }
