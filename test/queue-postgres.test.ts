@@ -10,7 +10,7 @@ import type { AccountId } from '../src/store/ids.ts';
 
 const skip = process.env.PREAU_TEST_PG ? false : 'PREAU_TEST_PG is not set (PostgreSQL tests need postgres://…)';
 
-test('two workers on two stores over one PostgreSQL never send a message twice', { skip, timeout: 120_000 }, async () => {
+test('two workers on two stores over one PostgreSQL never send a message twice', { skip, timeout: 120_000 }, async (t) => {
   const app = await startTestApp({}, { pg: true });
   const sink = await startSink();
   const other = await buildContext(app.ctx.config, { log: createLogger('silent') });
@@ -25,12 +25,15 @@ test('two workers on two stores over one PostgreSQL never send a message twice',
     const w2 = startOutboundWorker(other, { ...common, workerId: 'node-2' });
     const counts = [0, 0];
     for (let round = 0; round < 50; round++) {
-      const [a, b] = await Promise.all([w1.runOnce(), w2.runOnce()]);
+      // Alternate which node asks first, so neither always wins the race for the first rows.
+      const [a, b] = round % 2 ? (await Promise.all([w2.runOnce(), w1.runOnce()])).reverse() : await Promise.all([w1.runOnce(), w2.runOnce()]);
       counts[0] += a;
       counts[1] += b;
       if (!a && !b) break;
     }
-    assert.ok(counts[0] > 0 && counts[1] > 0, `both nodes worked (node-1 ${counts[0]}, node-2 ${counts[1]})`);
+    // How the work splits depends on scheduling (a node's runOnce may drain the queue before the
+    // other's first claim); the requirement is that no recipient is claimed or sent twice.
+    t.diagnostic(`node-1 ${counts[0]}, node-2 ${counts[1]}`);
     assert.equal(counts[0] + counts[1], 2 * n, `each recipient claimed once (node-1 ${counts[0]}, node-2 ${counts[1]})`);
     const rcpts = sink.messages.flatMap((m) => m.to);
     assert.equal(rcpts.length, 2 * n);
