@@ -8,7 +8,7 @@ import type { ParsedMessage } from '../mime/types.ts';
 import { parseMessage, baseSubject } from '../mime/index.ts';
 import { foldForSearch } from './fold.ts';
 import { formatFlags } from './flags.ts';
-import { runCompiled } from './compiled-query.ts';
+import { runCompiled } from '../store/compiled-query.ts';
 
 export interface IngestTarget {
   account: AccountId;
@@ -93,10 +93,14 @@ export async function ingest(deps: IngestDeps, input: IngestInput): Promise<Inge
   const { result } = await deps.store.write(
     accounts,
     async (tx) => {
+      // Quota of a single chunk is read once, here (deliverChunk reuses it); bigger fan-outs check
+      // that someone has room before writing a body for no one, then read quota per chunk.
+      let firstRoom: Set<number> | undefined;
       if (input.enforceQuota !== false) {
-        const [room] = await runCompiled(tx, 'ingest.room', { ids: accounts.slice(0, CHUNK), size }, (v) => tx.db.selectFrom('accounts').select('id').where('id', 'in', v.ids).where(sql<boolean>`used_bytes + ${v.size} <= quota_bytes`));
-        // Nobody in the first chunk has room: check the rest before writing a body for no one.
-        if (!room && !(accounts.length > CHUNK && (await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst()))) {
+        if (accounts.length <= CHUNK) {
+          firstRoom = await accountsWithRoom(tx, accounts, size);
+          if (!firstRoom.size) return { delivered: [] as IngestDelivery[], overQuota: accounts };
+        } else if (!(await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst())) {
           return { delivered: [] as IngestDelivery[], overQuota: accounts };
         }
       }
@@ -105,7 +109,7 @@ export async function ingest(deps: IngestDeps, input: IngestInput): Promise<Inge
       const overQuota: AccountId[] = [];
       for (let i = 0; i < accounts.length; i += CHUNK) {
         const part = accounts.slice(i, i + CHUNK);
-        const r = await deliverChunk(tx, { bodyId, blobId: blob.id, size, parsed, receivedAt, verdict: input.verdict, enforce: input.enforceQuota !== false }, part, byAccount);
+        const r = await deliverChunk(tx, { bodyId, blobId: blob.id, size, parsed, receivedAt, verdict: input.verdict, enforce: input.enforceQuota !== false, room: i === 0 ? firstRoom : undefined }, part, byAccount);
         delivered.push(...r.delivered);
         overQuota.push(...r.overQuota);
       }
@@ -169,6 +173,14 @@ interface ChunkCtx {
   receivedAt: number;
   verdict: unknown;
   enforce: boolean;
+  /** Accounts of this chunk with room for the message, when already read. */
+  room?: Set<number>;
+}
+
+/** Accounts (up to CHUNK) whose quota leaves room for `size` more bytes. */
+async function accountsWithRoom(tx: WriteTx, accounts: AccountId[], size: number): Promise<Set<number>> {
+  const rows = await runCompiled(tx, 'ingest.quota', { ids: accounts }, (v) => tx.db.selectFrom('accounts').select(['id', 'quota_bytes', 'used_bytes']).where('id', 'in', v.ids));
+  return new Set(rows.filter((r) => Number(r.used_bytes) + size <= Number(r.quota_bytes)).map((r) => Number(r.id)));
 }
 
 /** Bulk delivery to up to CHUNK accounts: a constant number of statements per chunk (fan-out). */
@@ -176,8 +188,7 @@ async function deliverChunk(tx: WriteTx, c: ChunkCtx, accounts: AccountId[], byA
   const overQuota: AccountId[] = [];
   let ok = accounts;
   if (c.enforce) {
-    const rows = await runCompiled(tx, 'ingest.quota', { ids: accounts }, (v) => tx.db.selectFrom('accounts').select(['id', 'quota_bytes', 'used_bytes']).where('id', 'in', v.ids));
-    const room = new Set(rows.filter((r) => Number(r.used_bytes) + c.size <= Number(r.quota_bytes)).map((r) => Number(r.id)));
+    const room = c.room ?? (await accountsWithRoom(tx, accounts, c.size));
     ok = accounts.filter((a) => room.has(a));
     for (const a of accounts) if (!room.has(a)) overQuota.push(a);
   }

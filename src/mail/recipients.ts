@@ -2,6 +2,7 @@
 import type { AppContext } from '../context.ts';
 import type { AccountId } from '../store/ids.ts';
 import { normaliseAddress, splitAddress } from '../accounts/address.ts';
+import { runCompiled } from '../store/compiled-query.ts';
 
 export type RecipientLookup =
   | { kind: 'ok'; account: AccountId }
@@ -12,7 +13,7 @@ export type RecipientLookup =
 
 /** Is `domain` one of ours? */
 export async function isLocalDomain(ctx: AppContext, domain: string): Promise<boolean> {
-  const d = await ctx.store.db.selectFrom('domains').select('id').where('name', '=', domain.toLowerCase()).executeTakeFirst();
+  const [d] = await runCompiled(ctx.store, 'rcpt.domain', { name: domain.toLowerCase() }, (v) => ctx.store.db.selectFrom('domains').select('id').where('name', '=', v.name));
   return !!d;
 }
 
@@ -20,12 +21,13 @@ export async function lookupRecipient(ctx: AppContext, address: string): Promise
   const parts = splitAddress(address);
   if (!parts) return { kind: 'unknown' };
   if (!(await isLocalDomain(ctx, parts.domain))) return { kind: 'foreign-domain' };
-  const row = await ctx.store.db
-    .selectFrom('addresses')
-    .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
-    .select(['accounts.id', 'accounts.status', 'accounts.quota_bytes', 'accounts.used_bytes'])
-    .where('addresses.address', '=', normaliseAddress(address))
-    .executeTakeFirst();
+  const [row] = await runCompiled(ctx.store, 'rcpt.address', { address: normaliseAddress(address) }, (v) =>
+    ctx.store.db
+      .selectFrom('addresses')
+      .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
+      .select(['accounts.id', 'accounts.status', 'accounts.quota_bytes', 'accounts.used_bytes'])
+      .where('addresses.address', '=', v.address),
+  );
   if (!row) return { kind: 'unknown' };
   const account = Number(row.id) as AccountId;
   if (row.status !== 'active') return { kind: 'disabled' };

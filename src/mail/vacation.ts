@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { AccountId, SessionId } from '../store/ids.ts';
+import { runCompiled } from '../store/compiled-query.ts';
 
 export interface JmapVacationTable {
   account_id: number;
@@ -135,7 +136,7 @@ export async function releaseReply(store: Store, account: AccountId, address: st
 export async function accountsOnVacation(store: Store, accounts: AccountId[]): Promise<Set<AccountId>> {
   const out = new Set<AccountId>();
   for (let i = 0; i < accounts.length; i += 500) {
-    const rows = await store.db.selectFrom('jmap_vacation').select('account_id').where('account_id', 'in', accounts.slice(i, i + 500)).where('is_enabled', '=', 1).execute();
+    const rows = await runCompiled(store, 'vacation.enabled', { ids: accounts.slice(i, i + 500) }, (v) => store.db.selectFrom('jmap_vacation').select('account_id').where('account_id', 'in', v.ids).where('is_enabled', '=', 1));
     for (const r of rows) out.add(Number(r.account_id) as AccountId);
   }
   return out;

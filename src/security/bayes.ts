@@ -1,5 +1,6 @@
 /** Bayesian classifier (Robinson's f(w) with Fisher's chi-square combining) with token counts per domain and per user. */
 import { createHash } from 'node:crypto';
+import { runCompiled } from '../store/compiled-query.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountId } from '../store/ids.ts';
 import type { ParsedMessage } from '../mime/types.ts';
@@ -104,12 +105,9 @@ export function spamProbability(counts: { spam: number; ham: number }[], totals:
 }
 
 async function domainScope(store: Store, accountId: AccountId): Promise<string> {
-  const row = await store.db
-    .selectFrom('accounts')
-    .innerJoin('domains', 'domains.id', 'accounts.domain_id')
-    .select('domains.name')
-    .where('accounts.id', '=', accountId)
-    .executeTakeFirst();
+  const [row] = await runCompiled(store, 'bayes.domain', { id: accountId }, (v) =>
+    store.db.selectFrom('accounts').innerJoin('domains', 'domains.id', 'accounts.domain_id').select('domains.name').where('accounts.id', '=', v.id),
+  );
   return 'd:' + (row?.name ?? '');
 }
 
@@ -166,7 +164,9 @@ export interface BayesResult {
 export async function classify(store: Store, accountId: AccountId, parsed: ParsedMessage, policy: SecurityPolicy): Promise<BayesResult | null> {
   if (!policy.bayes.enabled) return null;
   const [dScope, aScope] = [await domainScope(store, accountId), `a:${accountId}`];
-  const totalsRows = await store.db.selectFrom('bayes_totals').select(['scope', 'spam', 'ham']).where('scope', 'in', [dScope, aScope]).where('account_id', 'in', [0, accountId]).execute();
+  const totalsRows = await runCompiled(store, 'bayes.totals', { scopes: [dScope, aScope], ids: [0, accountId] }, (v) =>
+    store.db.selectFrom('bayes_totals').select(['scope', 'spam', 'ham']).where('scope', 'in', v.scopes).where('account_id', 'in', v.ids),
+  );
   const enough = (r: { spam: number; ham: number } | undefined) => Boolean(r && Number(r.spam) >= policy.bayes.minMessages && Number(r.ham) >= policy.bayes.minMessages);
   const user = totalsRows.find((r) => r.scope === aScope);
   const dom = totalsRows.find((r) => r.scope === dScope);

@@ -1,5 +1,6 @@
 /** Users' allow and block lists of senders (addresses or whole domains). */
 import type { Generated } from 'kysely';
+import { runCompiled } from '../store/compiled-query.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountId } from '../store/ids.ts';
 import type { ParsedMessage } from '../mime/types.ts';
@@ -64,7 +65,7 @@ export async function removeSender(store: Store, accountId: AccountId, pattern: 
 }
 
 export async function listSenders(store: Store, accountId: AccountId): Promise<SenderLists> {
-  const rows = await store.db.selectFrom('sender_lists').select(['kind', 'pattern']).where('account_id', '=', accountId).orderBy('pattern').execute();
+  const rows = await runCompiled(store, 'lists.senders', { id: accountId }, (v) => store.db.selectFrom('sender_lists').select(['kind', 'pattern']).where('account_id', '=', v.id).orderBy('pattern'));
   return { allow: rows.filter((r) => r.kind === 'allow').map((r) => r.pattern), block: rows.filter((r) => r.kind === 'block').map((r) => r.pattern) };
 }
 

@@ -7,6 +7,7 @@ import { Migrator, OperationNodeTransformer, type ColumnDefinitionNode, type Kys
 import { Store } from './store.ts';
 import { ChangeFeed, decodeChange, encodeChange } from './feed.ts';
 import { openSqlite } from './sqlite/open.ts';
+import { startCheckpointer } from './sqlite/checkpointer.ts';
 import { openPostgres } from './postgres/open.ts';
 import { migrations } from './migrations/index.ts';
 import type { Dialect } from './migrations/types.ts';
@@ -76,12 +77,24 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     return store;
   }
   mkdirSync(opts.dataDir, { recursive: true });
-  const { db, walSync } = openSqlite(join(opts.dataDir, 'preau.sqlite'));
+  const path = join(opts.dataDir, 'preau.sqlite');
+  const { db, raw, walSync } = openSqlite(path);
   await migrate(db, 'sqlite');
   // Fresh statistics for the query planner (JMAP getEmails picks a 1 000× worse index without them).
   await sql`PRAGMA optimize=0x10002`.execute(db);
   await walSync.sync();
-  const store = new Store(db, 'sqlite', feed, walSync.close);
-  store.durable = walSync.sync;
+  // Checkpoints run on a worker thread (src/store/sqlite/checkpointer.ts), not inside a commit on
+  // the event loop; if that worker fails, SQLite's automatic checkpoints come back.
+  raw.raw.exec('PRAGMA wal_autocheckpoint=0');
+  const checkpointer = startCheckpointer(path, () => raw.raw.exec('PRAGMA wal_autocheckpoint=1000'));
+  const store = new Store(db, 'sqlite', feed, async () => {
+    await checkpointer.close();
+    await walSync.close();
+  });
+  store.durable = async () => {
+    await walSync.sync();
+    checkpointer.nudge();
+  };
+  store.checkpoint = () => checkpointer.checkpoint();
   return store;
 }

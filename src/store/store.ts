@@ -115,6 +115,8 @@ export class Store {
   clock: () => number = Date.now;
   /** SQLite: makes every commit so far durable (fsync of the WAL); awaited before acknowledging. */
   durable: (() => Promise<void>) | null = null;
+  /** SQLite: run a WAL checkpoint now (normally done in the background shortly after commits). */
+  checkpoint: (() => Promise<{ busy: number; log: number; checkpointed: number }>) | null = null;
   #queue: Job[] = [];
   #flushing = false;
   #closing: (() => Promise<void>) | null;

@@ -1,6 +1,13 @@
 /** Reusable compiled Kysely statements for hot paths: build and compile once per shape, then bind new values. */
-import { CompiledQuery, type Compilable } from 'kysely';
-import type { WriteTx } from '../store/store.ts';
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import type { DB } from './schema.ts';
+import type { Dialect } from './migrations/types.ts';
+
+/** A Store (reads) or a WriteTx (inside a write): what runCompiled needs of either. */
+export interface QueryTarget {
+  readonly db: Kysely<DB>;
+  readonly dialect: Dialect;
+}
 
 /** Statement values: scalars, or arrays of scalars (one placeholder per element, as in `IN (…)` or multi-row VALUES). */
 export type QueryValues = Record<string, unknown>;
@@ -26,7 +33,7 @@ const MARK = '\u0000preau-slot:';
  * `build` must read everything that varies from `v` and make no decision on it (no tx.now, no
  * conditionals): its constants are frozen into the shape.
  */
-export async function runCompiled<R>(tx: WriteTx, name: string, values: QueryValues, build: (v: any) => Compilable<R>): Promise<R[]> {
+export async function runCompiled<R>(tx: QueryTarget, name: string, values: QueryValues, build: (v: any) => Compilable<R>): Promise<R[]> {
   let elements = 0;
   let key = `${tx.dialect}:${name}`;
   let undef = false;

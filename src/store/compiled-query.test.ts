@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { BACKENDS, openKit, type Kit } from './testkit.ts';
+import { BACKENDS, openKit, type Kit } from '../mail/testkit.ts';
 import { runCompiled } from './compiled-query.ts';
 
 for (const backend of BACKENDS) {
