@@ -45,6 +45,20 @@ test('THREAD nesting (RFC 5256 §4 example)', () => {
   const r = s({ type: 'thread', threads: [n(2), n(3, n(6, n(4, n(23)), n(44, n(7, n(96)))))] });
   assert.equal(r, '* THREAD (2)(3 6 (4 23)(44 7 96))\r\n');
   assert.equal(s({ type: 'thread', threads: [n(null, n(3), n(5))] }), '* THREAD ((3)(5))\r\n');
+  assert.equal(s({ type: 'thread', threads: [n(1, n(2, n(3)), n(null, n(4), n(5)))] }), '* THREAD (1 (2 3)((4)(5)))\r\n');
+  // RFC 5256 §5: nothing found is a bare THREAD.
+  assert.equal(s({ type: 'thread', threads: [] }), '* THREAD\r\n');
+});
+
+test('THREAD of a chain 50 000 levels deep and branching at every level', () => {
+  let chain: ThreadNode = { id: 50_000, children: [] };
+  for (let i = 49_999; i >= 1; i--) chain = { id: i, children: [chain] };
+  const r = s({ type: 'thread', threads: [chain] });
+  assert.ok(r.startsWith('* THREAD (1 2 3 ') && r.endsWith(' 49999 50000)\r\n'));
+  let tree: ThreadNode = { id: 0, children: [] };
+  for (let i = 1; i <= 20_000; i++) tree = { id: i, children: [tree, { id: -i, children: [] }] };
+  const t = s({ type: 'thread', threads: [tree] });
+  assert.ok(t.startsWith('* THREAD (20000 (19999 (19998 ') && t.includes('(1 (0)(-1))(-2))') && t.endsWith('(-19999))(-20000))\r\n'));
 });
 
 test('string forms: atom, quoted, literal, literal8, NIL', () => {

@@ -134,12 +134,40 @@ function mailboxValue(name: string, opts: FormatOptions): string {
   return encodeMailboxName(name, opts.utf8);
 }
 
-function formatThread(n: ThreadNode): string {
-  const parts: string[] = n.id !== null ? [String(n.id)] : [];
-  // RFC 5256 §4: a single child continues the chain; siblings are each parenthesised.
-  if (n.children.length === 1) parts.push(formatThread(n.children[0]!));
-  else if (n.children.length > 1) parts.push(n.children.map((c) => `(${formatThread(c)})`).join(''));
-  return parts.join(' ');
+/**
+ * RFC 5256 §4: a single child continues the chain; siblings are each parenthesised. Iterative, so a
+ * thread thousands of levels deep costs no stack and is written once (no copy per level).
+ */
+function formatThread(root: ThreadNode): string {
+  const out: string[] = [];
+  let lastWasId = false;
+  const stack: (ThreadNode | string)[] = [root];
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (typeof item === 'string') {
+      out.push(item);
+      lastWasId = false;
+      continue;
+    }
+    let n = item;
+    for (;;) {
+      if (n.id !== null) {
+        out.push(lastWasId ? ` ${n.id}` : String(n.id));
+        lastWasId = true;
+      }
+      if (n.children.length === 1) {
+        n = n.children[0]!;
+        continue;
+      }
+      if (n.children.length > 1) {
+        if (lastWasId) out.push(' ');
+        lastWasId = false;
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(')', n.children[i]!, '(');
+      }
+      break;
+    }
+  }
+  return out.join('');
 }
 
 function namespaceValue(ns: Namespace, opts: FormatOptions): Value {
@@ -211,7 +239,8 @@ function writeBody(o: Out, r: Response, opts: FormatOptions): void {
       return o.put(`${r.type.toUpperCase()}${nums}${r.modseq !== undefined && r.numbers.length ? ` (MODSEQ ${r.modseq})` : ''}`);
     }
     case 'thread':
-      return o.put('THREAD ' + r.threads.map((t) => `(${formatThread(t)})`).join(''));
+      // RFC 5256 §5: `thread-data = "THREAD" [SP 1*thread-list]`: no trailing space when empty.
+      return o.put(r.threads.length ? 'THREAD ' + r.threads.map((t) => `(${formatThread(t)})`).join('') : 'THREAD');
     case 'quota':
       o.put('QUOTA ');
       writeValue(o, r.root, opts);
