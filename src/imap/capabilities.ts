@@ -11,6 +11,7 @@ const EXTENSIONS: [capability: string, rfc: string][] = [
   ['NAMESPACE', 'RFC 2342'],
   ['ID', 'RFC 2971'],
   ['UIDPLUS', 'RFC 4315'],
+  ['MULTIAPPEND', 'RFC 3502: every message of one APPEND is stored, or none'],
   ['UNSELECT', 'RFC 3691'],
   ['MOVE', 'RFC 6851'],
   ['CHILDREN', 'RFC 3348'],

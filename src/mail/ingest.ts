@@ -78,55 +78,93 @@ const addrText = (list: { name: string | null; email: string }[]) => list.map((a
  * promise resolves after commit (ARCHITECTURE.md "The way a message travels").
  */
 export async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
+  const p = await prepare(deps, input);
+  const { result } = await deps.store.write(p.accounts, (tx) => insertPrepared(tx, p), { origin: input.origin });
+  return { blobId: p.blob.id, size: p.blob.size, delivered: result.delivered, overQuota: result.overQuota };
+}
+
+/**
+ * Store several messages all or nothing (IMAP MULTIAPPEND, RFC 3502 §6.3.11): every blob is written
+ * first, then one transaction inserts them all; if any target would exceed its quota (with
+ * `enforceQuota`) nothing is stored and IngestError('OVERQUOTA') is thrown.
+ */
+export async function ingestAll(deps: IngestDeps, inputs: IngestInput[]): Promise<IngestResult[]> {
+  const prepared: Prepared[] = [];
+  for (const input of inputs) prepared.push(await prepare(deps, input));
+  const accounts = [...new Set(prepared.flatMap((p) => p.accounts))];
+  const { result } = await deps.store.write(
+    accounts,
+    async (tx) => {
+      const out: IngestResult[] = [];
+      for (const p of prepared) {
+        const r = await insertPrepared(tx, p);
+        if (r.overQuota.length) throw new IngestError('OVERQUOTA', 'quota exceeded');
+        out.push({ blobId: p.blob.id, size: p.blob.size, ...r });
+      }
+      return out;
+    },
+    { origin: inputs[0]?.origin },
+  );
+  return result;
+}
+
+interface Prepared {
+  input: IngestInput;
+  parsed: ParsedMessage;
+  blob: { id: BlobId; size: number };
+  receivedAt: number;
+  byAccount: Map<AccountId, IngestTarget[]>;
+  accounts: AccountId[];
+}
+
+/** Parse (unless given) and write the blob durably: everything that happens before the transaction. */
+async function prepare(deps: IngestDeps, input: IngestInput): Promise<Prepared> {
   if (!input.targets.length) throw new IngestError('NO_TARGET', 'no recipient');
   const parsed = input.parsed ?? (await parseMessage(input.raw));
   const blob = await deps.blobs.put(input.raw);
-  const size = blob.size;
-  const receivedAt = input.receivedAt ?? deps.store.clock();
   const byAccount = new Map<AccountId, IngestTarget[]>();
   for (const t of input.targets) {
     const l = byAccount.get(t.account);
     if (l) l.push(t);
     else byAccount.set(t.account, [t]);
   }
-  const accounts = [...byAccount.keys()];
-  const { result } = await deps.store.write(
-    accounts,
-    async (tx) => {
-      // Quota of a single chunk is read once, here (deliverChunk reuses it); bigger fan-outs check
-      // that someone has room before writing a body for no one, then read quota per chunk.
-      let firstRoom: Set<number> | undefined;
-      if (input.enforceQuota !== false) {
-        if (accounts.length <= CHUNK) {
-          firstRoom = await accountsWithRoom(tx, accounts, size);
-          if (!firstRoom.size) return { delivered: [] as IngestDelivery[], overQuota: accounts };
-        } else if (!(await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst())) {
-          return { delivered: [] as IngestDelivery[], overQuota: accounts };
-        }
-      }
-      const bodyId = await upsertBody(tx, blob.id, parsed);
-      const delivered: IngestDelivery[] = [];
-      const overQuota: AccountId[] = [];
-      for (let i = 0; i < accounts.length; i += CHUNK) {
-        const part = accounts.slice(i, i + CHUNK);
-        const r = await deliverChunk(tx, { bodyId, blobId: blob.id, size, parsed, receivedAt, verdict: input.verdict, enforce: input.enforceQuota !== false, room: i === 0 ? firstRoom : undefined }, part, byAccount);
-        delivered.push(...r.delivered);
-        overQuota.push(...r.overQuota);
-      }
-      const n = new Set(delivered.map((d) => d.emailId)).size;
-      if (n) {
-        await runCompiled(tx, 'ingest.blob', { id: blob.id, size, n, now: tx.now }, (v) =>
-          tx.db
-            .insertInto('blobs')
-            .values({ id: v.id, size: v.size, refcount: v.n, created_at: v.now, unreferenced_at: null })
-            .onConflict((oc) => oc.column('id').doUpdateSet({ refcount: sql`blobs.refcount + ${v.n}`, unreferenced_at: null })),
-        );
-      }
-      return { delivered, overQuota };
-    },
-    { origin: input.origin },
-  );
-  return { blobId: blob.id, size, delivered: result.delivered, overQuota: result.overQuota };
+  return { input, parsed, blob, receivedAt: input.receivedAt ?? deps.store.clock(), byAccount, accounts: [...byAccount.keys()] };
+}
+
+/** Inside the write transaction: body, messages, placements, quota usage, change log. */
+async function insertPrepared(tx: WriteTx, p: Prepared): Promise<{ delivered: IngestDelivery[]; overQuota: AccountId[] }> {
+  const { input, parsed, blob, receivedAt, byAccount, accounts } = p;
+  const size = blob.size;
+  // Quota of a single chunk is read once, here (deliverChunk reuses it); bigger fan-outs check
+  // that someone has room before writing a body for no one, then read quota per chunk.
+  let firstRoom: Set<number> | undefined;
+  if (input.enforceQuota !== false) {
+    if (accounts.length <= CHUNK) {
+      firstRoom = await accountsWithRoom(tx, accounts, size);
+      if (!firstRoom.size) return { delivered: [], overQuota: accounts };
+    } else if (!(await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst())) {
+      return { delivered: [], overQuota: accounts };
+    }
+  }
+  const bodyId = await upsertBody(tx, blob.id, parsed);
+  const delivered: IngestDelivery[] = [];
+  const overQuota: AccountId[] = [];
+  for (let i = 0; i < accounts.length; i += CHUNK) {
+    const part = accounts.slice(i, i + CHUNK);
+    const r = await deliverChunk(tx, { bodyId, blobId: blob.id, size, parsed, receivedAt, verdict: input.verdict, enforce: input.enforceQuota !== false, room: i === 0 ? firstRoom : undefined }, part, byAccount);
+    delivered.push(...r.delivered);
+    overQuota.push(...r.overQuota);
+  }
+  const n = new Set(delivered.map((d) => d.emailId)).size;
+  if (n) {
+    await runCompiled(tx, 'ingest.blob', { id: blob.id, size, n, now: tx.now }, (v) =>
+      tx.db
+        .insertInto('blobs')
+        .values({ id: v.id, size: v.size, refcount: v.n, created_at: v.now, unreferenced_at: null })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ refcount: sql`blobs.refcount + ${v.n}`, unreferenced_at: null })),
+    );
+  }
+  return { delivered, overQuota };
 }
 
 async function upsertBody(tx: WriteTx, blobId: BlobId, p: ParsedMessage): Promise<number> {

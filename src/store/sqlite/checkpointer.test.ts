@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { openStore } from '../open.ts';
 import { createDomain } from '../../accounts/service.ts';
 import { CHECKPOINT_DELAY_MS } from './checkpointer.ts';
@@ -13,7 +14,7 @@ test('the main connection never checkpoints; the worker keeps the WAL bounded an
   const dir = mkdtempSync(join(tmpdir(), 'preau-ckpt-'));
   try {
     let store = await openStore({ dataDir: dir });
-    const [{ wal_autocheckpoint }] = (await store.db.executeQuery<{ wal_autocheckpoint: number }>({ sql: 'PRAGMA wal_autocheckpoint', parameters: [], query: { kind: 'RawNode' } as never })).rows;
+    const [{ wal_autocheckpoint }] = (await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db)).rows;
     assert.equal(Number(wal_autocheckpoint), 0, 'no checkpoint inside a commit on the event loop');
     const big = 'x'.repeat(200_000);
     const wal = join(dir, 'preau.sqlite-wal');
