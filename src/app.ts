@@ -63,7 +63,8 @@ export async function buildContext(config: Config, opts: StartOptions = {}): Pro
   const log = opts.log ?? createLogger(config.logLevel);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   if (opts.clock) store.clock = opts.clock;
-  const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
+  // Durable blob writes on worker threads (src/blobs/blob-writers.ts): fsyncs run in parallel, off the event loop.
+  const blobs = new FsBlobStore(join(config.dataDir, 'blobs'), { writers: 4 });
   const tls = await loadOrCreateTls({ dataDir: config.dataDir, hostname: config.hostname, certFile: config.tlsCert, keyFile: config.tlsKey });
   await createDomain(store, config.domain, parseSize(config.defaultQuota));
   return { config, log, store, blobs, tls, resolver: opts.resolver ?? (dns as unknown as Resolver), securityPolicy };
@@ -92,6 +93,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     // Port 0 means "do not open this door" (configuration contract).
     if (config.smtpPort) {
       const inspect = createInboundInspector({ store, log, hostname: config.hostname, policy: ctx.securityPolicy as SecurityPolicy, resolver: (name, rrtype) => ctx.resolver.resolve(name, rrtype) });
+      closers.push(inspect.close);
       const mx = await startMxServer(ctx, { port: config.smtpPort, inspect });
       ports.smtp = mx.port;
       closers.push(mx.close);
@@ -138,6 +140,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   } catch (e) {
     for (const c of closers.reverse()) await c().catch(() => {});
     await store.close();
+    await ctx.blobs.close?.();
     throw e;
   }
   log.info({ event: 'server.started', ports });
@@ -148,6 +151,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     async close() {
       for (const c of closers.reverse()) await c().catch(() => {});
       await store.close();
+      await ctx.blobs.close?.();
     },
   };
 }

@@ -29,11 +29,14 @@ const body = ('Bonjour, voici le compte rendu du conseil pédagogique. ' + 'Lore
 const latencies: number[] = [];
 // Server CPU time (user + system, every thread of the child) from /proc: a figure that does not
 // depend on what else the machine runs, unlike messages/s.
-const cpuMs = (): number => {
-  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+// The event-loop thread alone (/proc/PID/task/PID) bounds the rate: what runs there is serial.
+const cpuMs = (path = `/proc/${child.pid}/stat`): number => {
+  const f = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 };
+const mainCpuMs = () => cpuMs(`/proc/${child.pid}/task/${child.pid}/stat`);
 const cpu0 = cpuMs();
+const main0 = mainCpuMs();
 const t0 = performance.now();
 await Promise.all(
   Array.from({ length: SESSIONS }, async (_, s) => {
@@ -55,7 +58,8 @@ await Promise.all(
 );
 const elapsed = (performance.now() - t0) / 1000;
 const serverCpuMs = cpuMs() - cpu0;
+const mainThreadCpuMs = mainCpuMs() - main0;
 child.kill('SIGTERM');
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 100) / 100;
-console.log(JSON.stringify({ sessions: SESSIONS, messages: latencies.length, messageBytes: 10_000, seconds: Math.round(elapsed * 100) / 100, messagesPerSecond: Math.round(latencies.length / elapsed), dataEndTo250Ms: { p50: pct(50), p99: pct(99) }, fsyncBefore250: true, serverCpuMsPerMessage: Math.round((serverCpuMs / latencies.length) * 100) / 100, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), target: '>= 500 messages/s' }));
+console.log(JSON.stringify({ sessions: SESSIONS, messages: latencies.length, messageBytes: 10_000, seconds: Math.round(elapsed * 100) / 100, messagesPerSecond: Math.round(latencies.length / elapsed), dataEndTo250Ms: { p50: pct(50), p99: pct(99) }, fsyncBefore250: true, serverCpuMsPerMessage: Math.round((serverCpuMs / latencies.length) * 100) / 100, eventLoopCpuMsPerMessage: Math.round((mainThreadCpuMs / latencies.length) * 100) / 100, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), target: '>= 500 messages/s' }));

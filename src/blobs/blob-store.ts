@@ -22,4 +22,6 @@ export interface BlobStore {
   delete(id: BlobId, opts?: { olderThanMs?: number }): Promise<void>;
   /** Ids of stored blobs whose file is older than `olderThanMs` (for the sweeper). */
   list(olderThanMs: number): AsyncIterable<BlobId>;
+  /** Stop background writers, if any. */
+  close?(): Promise<void>;
 }

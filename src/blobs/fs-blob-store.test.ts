@@ -7,10 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsBlobStore } from './fs-blob-store.ts';
 
-test('put stores each blob under its SHA-256, concurrently, and leaves no temp file', async (t) => {
+// Both ways of writing: on the event loop, and on writer threads (blob-writers.ts).
+for (const writers of [0, 2]) {
+  const mode = writers ? 'writer threads' : 'event loop';
+  test(`put stores each blob under its SHA-256, concurrently, and leaves no temp file (${mode})`, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'preau-blob-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const store = new FsBlobStore(root);
+  const store = new FsBlobStore(root, { writers });
+  t.after(() => store.close());
+  await store.writersReady();
   const datas = Array.from({ length: 40 }, (_, i) => Buffer.from(`message ${i}\r\n`.repeat(1000 + i)));
   const got = await Promise.all([...datas, datas[0]].map((d) => store.put(d)));
   for (const [i, d] of datas.entries()) {
@@ -22,10 +27,12 @@ test('put stores each blob under its SHA-256, concurrently, and leaves no temp f
   assert.deepEqual(readdirSync(store.tmp), []);
 });
 
-test('a failing placement rejects (never a false success) and removes its temp file', async (t) => {
+  test(`a failing placement rejects (never a false success) and removes its temp file (${mode})`, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'preau-blob-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const store = new FsBlobStore(root);
+  const store = new FsBlobStore(root, { writers });
+  t.after(() => store.close());
+  await store.writersReady();
   const data = Buffer.from('x');
   const id = createHash('sha256').update(data).digest('hex');
   // A file where the blob's directory should be: mkdir fails.
@@ -34,4 +41,24 @@ test('a failing placement rejects (never a false success) and removes its temp f
   assert.deepEqual(readdirSync(store.tmp), []);
   const ok = await store.put(Buffer.from('y'));
   assert.deepEqual(readFileSync(store.path(ok.id)), Buffer.from('y'));
+});
+
+}
+
+test('writes queued to a writer thread that dies are done on the event loop, and later ones too', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'preau-blob-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const store = new FsBlobStore(root, { writers: 1 });
+  t.after(() => store.close());
+  await store.writersReady();
+  await store.put(Buffer.from('first'));
+  assert.equal(store.writerThreads().length, 1);
+  const datas = Array.from({ length: 10 }, (_, i) => Buffer.from(`queued ${i}`.repeat(2000)));
+  const pending = datas.map((d) => store.put(d));
+  await Promise.all(store.writerThreads().map((w) => w.terminate()));
+  const got = await Promise.all(pending);
+  for (const [i, d] of datas.entries()) assert.deepEqual(readFileSync(store.path(got[i]!.id)), d);
+  const later = await store.put(Buffer.from('later'));
+  assert.deepEqual(readFileSync(store.path(later.id)), Buffer.from('later'));
+  assert.equal(store.writerThreads().length, 0);
 });

@@ -20,10 +20,9 @@ export interface InboundSession {
 
 /** What the protection layer decides for one message (per recipient keywords/mailbox allowed). */
 export interface InspectionResult {
-  /** Raw header lines (CRLF-terminated) to prepend, e.g. Authentication-Results. */
-  prepend?: string;
-  /** A replacement of the raw message (e.g. foreign Authentication-Results removed). */
-  raw?: Buffer;
+  /** The message to store (trace fields, authentication results, then the message as received
+   *  less forged Authentication-Results) and its parse; absent = the trace fields and the message. */
+  final?: { raw: Buffer; parsed: ParsedMessage };
   action: 'inbox' | 'junk' | 'reject';
   rejectCode?: number;
   rejectMessage?: string;
@@ -33,7 +32,8 @@ export interface InspectionResult {
   perAccount?: Map<AccountId, { action: 'inbox' | 'junk'; keywords?: string[]; verdict?: unknown }>;
 }
 
-export type InboundInspector = (input: { raw: Buffer; parsed: ParsedMessage; session: InboundSession; recipients: { address: string; account: AccountId }[] }) => Promise<InspectionResult>;
+/** `trace` is the Return-Path and Received fields the stored message must start with. */
+export type InboundInspector = (input: { raw: Buffer; trace: string; session: InboundSession; recipients: { address: string; account: AccountId }[] }) => Promise<InspectionResult>;
 
 export type InboundOutcome = { kind: 'delivered'; id: string; overQuota: AccountId[] } | { kind: 'rejected'; code: number; message: string };
 
@@ -52,21 +52,18 @@ export function traceHeaders(ctx: AppContext, s: InboundSession, id: string, rcp
 export async function deliverInbound(ctx: AppContext, input: { raw: Buffer; session: InboundSession; recipients: { address: string; account: AccountId }[]; inspect?: InboundInspector }): Promise<InboundOutcome> {
   const id = randomBytes(8).toString('hex').toUpperCase();
   const now = ctx.store.clock();
-  let raw = input.raw;
-  let prepend = traceHeaders(ctx, input.session, id, input.recipients.length === 1 ? input.recipients[0].address : null, now);
+  const trace = traceHeaders(ctx, input.session, id, input.recipients.length === 1 ? input.recipients[0].address : null, now);
   let inspection: InspectionResult = { action: 'inbox' };
   if (input.inspect) {
-    const parsed0 = await parseMessage(raw);
-    inspection = await input.inspect({ raw, parsed: parsed0, session: input.session, recipients: input.recipients });
+    inspection = await input.inspect({ raw: input.raw, trace, session: input.session, recipients: input.recipients });
     if (inspection.action === 'reject') {
       ctx.log.info({ event: 'smtp.delivery.rejected', cid: input.session.id, reason: 'policy' });
       return { kind: 'rejected', code: inspection.rejectCode ?? 550, message: inspection.rejectMessage ?? '5.7.1 Message refused by policy / Message refusé' };
     }
-    if (inspection.raw) raw = inspection.raw;
-    if (inspection.prepend) prepend += inspection.prepend;
   }
-  const finalRaw = Buffer.concat([Buffer.from(prepend, 'utf8'), raw]);
-  const parsed = await parseMessage(finalRaw);
+  // The message is parsed once: by the inspector when there is one (its final bytes), else here.
+  const finalRaw = inspection.final?.raw ?? Buffer.concat([Buffer.from(trace, 'utf8'), input.raw]);
+  const parsed = inspection.final?.parsed ?? (await parseMessage(finalRaw));
   // Group targets by verdict so each distinct verdict is one ingest (usually one).
   const groups = new Map<string, { targets: IngestTarget[]; verdict: unknown }>();
   for (const r of input.recipients) {

@@ -1,11 +1,13 @@
-/** The MX inspection: strip forged Authentication-Results, authenticate (SPF/DKIM/DMARC/ARC), score,
- *  then a per-recipient verdict (allow/block lists, personal classifier). RFC 8601 §5, RFC 7489 §6.6. */
+/** The MX inspection: strip forged Authentication-Results, authenticate (SPF/DKIM/DMARC/ARC) and run the
+ *  analyzers on a worker thread (inspect-pool.ts), the hooks, score, then a per-recipient verdict (allow/block lists, personal classifier). RFC 8601 §5, RFC 7489 §6.6. */
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../log/index.ts';
 import type { InboundInspector, InspectionResult } from '../mail/inbound.ts';
 import type { AccountId } from '../store/ids.ts';
-import { authenticateInbound, stripForeignAuthResults, type DnsResolver } from './auth.ts';
-import { analyze, analyzeFor, analyzerTags, keywordsFor } from './verdict.ts';
+import { availableParallelism } from 'node:os';
+import type { DnsResolver } from './auth.ts';
+import { analyze, analyzeFor, keywordsFor } from './verdict.ts';
+import { createInspectPool } from './inspect-pool.ts';
 import { runHooks } from './hooks.ts';
 import type { SecurityPolicy } from './policy.ts';
 import type { Verdict } from './types.ts';
@@ -64,29 +66,30 @@ export function cachingResolver(resolve: DnsResolver, now: () => number = Date.n
   }
 }
 
-export function createInboundInspector(deps: { store: Store; log: Logger; hostname: string; policy: SecurityPolicy; resolver?: DnsResolver }): InboundInspector {
+export function createInboundInspector(deps: { store: Store; log: Logger; hostname: string; policy: SecurityPolicy; resolver?: DnsResolver; workers?: number }): InboundInspector & { close(): Promise<void> } {
   const { store, log, hostname, policy } = deps;
   // One cache per inspector (per server): see cachingResolver.
   const resolver = deps.resolver && cachingResolver(deps.resolver);
-  return async ({ raw, parsed, session, recipients }): Promise<InspectionResult> => {
-    const clean = stripForeignAuthResults(raw, hostname);
-    const auth = await authenticateInbound(clean, { ip: session.remoteAddress, helo: session.helo, mailFrom: session.mailFrom, hostname, resolver });
+  // Authentication, parsing and analyzers on worker threads (inspect-pool.ts); one per spare core.
+  const pool = createInspectPool({ policy, resolver, size: deps.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)) });
+  const inspect: InboundInspector = async ({ raw, trace, session, recipients }): Promise<InspectionResult> => {
+    const core = await pool.run({ raw, trace, ip: session.remoteAddress, helo: session.helo, mailFrom: session.mailFrom, hostname });
+    const clean = core.raw.subarray(core.messageOffset);
     const hooks = await runHooks({ raw: clean, ip: session.remoteAddress, helo: session.helo, mailFrom: session.mailFrom, rcptTo: recipients.map((r) => r.address), hostname }, policy, resolver);
     for (const e of hooks.errors) log.warn({ event: 'security.hook.error', cid: session.id, error: e });
-    const base = { raw: clean, parsed, auth, policy };
-    const input = { ...base, extraTags: hooks.tags, analyzerTags: analyzerTags(base) };
+    const input = { raw: core.raw, parsed: core.parsed, auth: core.auth, policy, extraTags: hooks.tags, analyzerTags: core.tags };
     const domainVerdict = analyze(input);
-    const prepend = auth.headers;
     if (domainVerdict.action === 'reject') {
       log.info({ event: 'security.rejected', cid: session.id, score: domainVerdict.score, tags: domainVerdict.tags.map((t) => t.name) });
       const s = domainVerdict.smtp;
-      return { action: 'reject', rejectCode: s?.code ?? 550, rejectMessage: `${s?.enhanced ?? '5.7.1'} ${s?.message ?? 'Message refused by policy / Message refusé'}`, prepend, raw: clean };
+      return { action: 'reject', rejectCode: s?.code ?? 550, rejectMessage: `${s?.enhanced ?? '5.7.1'} ${s?.message ?? 'Message refused by policy / Message refusé'}` };
     }
     const perAccount = new Map<AccountId, { action: 'inbox' | 'junk'; keywords?: string[]; verdict?: unknown }>();
     for (const r of recipients) {
       const v = await analyzeFor(store, r.account, input);
       perAccount.set(r.account, { action: v.action === 'inbox' ? 'inbox' : 'junk', keywords: keywordsFor(v), verdict: storedVerdict(v) });
     }
-    return { action: domainVerdict.action === 'junk' ? 'junk' : 'inbox', keywords: keywordsFor(domainVerdict), verdict: storedVerdict(domainVerdict), perAccount, prepend, raw: clean };
+    return { action: domainVerdict.action === 'junk' ? 'junk' : 'inbox', keywords: keywordsFor(domainVerdict), verdict: storedVerdict(domainVerdict), perAccount, final: { raw: core.raw, parsed: core.parsed } };
   };
+  return Object.assign(inspect, { close: () => pool.close() });
 }

@@ -3,10 +3,18 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import type { DB } from './schema.ts';
 import type { Dialect } from './migrations/types.ts';
 
+/** node:sqlite statements prepared on the connection a SQLite write transaction holds. */
+export interface DirectSqlite {
+  prepare(sql: string): { readonly reader: boolean; all(parameters: ReadonlyArray<unknown>): unknown[]; run(parameters: ReadonlyArray<unknown>): unknown };
+}
+
 /** A Store (reads) or a WriteTx (inside a write): what runCompiled needs of either. */
 export interface QueryTarget {
   readonly db: Kysely<DB>;
   readonly dialect: Dialect;
+  /** Set inside a SQLite write transaction: statements run on its connection without Kysely's
+   *  executor (its connection mutex, plugins and promise hops), the transaction being already held. */
+  readonly direct?: DirectSqlite | null;
 }
 
 /** Statement values: scalars, or arrays of scalars (one placeholder per element, as in `IN (…)` or multi-row VALUES). */
@@ -45,16 +53,24 @@ export async function runCompiled<R>(tx: QueryTarget, name: string, values: Quer
     } else undef ||= v === undefined;
   }
   // Kysely leaves out undefined columns: such a call has another shape, so it is not cached.
-  if (elements > MAX_CACHED_ELEMENTS || undef) return (await tx.db.executeQuery(build(values).compile())).rows as R[];
+  if (elements > MAX_CACHED_ELEMENTS || undef) return execute<R>(tx, build(values).compile());
   let shape = shapes.get(key);
   if (shape === undefined) {
     if (shapes.size >= MAX_SHAPES) shapes.clear();
     shape = learn(values, build);
     shapes.set(key, shape);
   }
-  if (shape === null) return (await tx.db.executeQuery(build(values).compile())).rows as R[];
+  if (shape === null) return execute<R>(tx, build(values).compile());
   const params = shape.slots.map((s) => ('constant' in s ? s.constant : valueAt(values, s.path)));
-  return (await tx.db.executeQuery<R>(CompiledQuery.raw(shape.sql, params))).rows;
+  return execute<R>(tx, CompiledQuery.raw(shape.sql, params));
+}
+
+async function execute<R>(tx: QueryTarget, q: CompiledQuery<unknown>): Promise<R[]> {
+  if (!tx.direct) return (await tx.db.executeQuery(q)).rows as R[];
+  const st = tx.direct.prepare(q.sql);
+  if (st.reader) return st.all(q.parameters) as R[];
+  st.run(q.parameters);
+  return [];
 }
 
 function valueAt(values: QueryValues, path: string): unknown {

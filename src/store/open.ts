@@ -96,5 +96,6 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     checkpointer.nudge();
   };
   store.checkpoint = () => checkpointer.checkpoint();
+  store.direct = raw;
   return store;
 }

@@ -6,6 +6,7 @@ import type { DB } from './schema.ts';
 import type { AccountId, DataType, MailboxId, ModSeq, SessionId, StateChange } from './ids.ts';
 import { ChangeFeed } from './feed.ts';
 import type { Dialect } from './migrations/types.ts';
+import { runCompiled, type DirectSqlite } from './compiled-query.ts';
 
 export type Db = Kysely<DB> | Transaction<DB>;
 
@@ -14,28 +15,32 @@ export class WriteTx {
   readonly db: Transaction<DB>;
   readonly dialect: Dialect;
   readonly now: number;
+  /** SQLite: the held connection, for runCompiled (see QueryTarget.direct). */
+  readonly direct: DirectSqlite | null;
   #modseqs = new Map<AccountId, ModSeq>();
   #types = new Map<AccountId, Set<DataType>>();
   #mailboxes = new Map<AccountId, Set<MailboxId>>();
   #origin?: SessionId;
 
-  constructor(db: Transaction<DB>, dialect: Dialect, now: number, origin?: SessionId) {
+  constructor(db: Transaction<DB>, dialect: Dialect, now: number, origin?: SessionId, direct: DirectSqlite | null = null) {
     this.db = db;
     this.dialect = dialect;
     this.now = now;
     this.#origin = origin;
+    this.direct = direct;
   }
 
   /** The modseq of this transaction for `account`, allocated on first use (one per transaction). */
   async modseq(account: AccountId): Promise<ModSeq> {
     let m = this.#modseqs.get(account);
     if (m !== undefined) return m;
-    const row = await this.db
-      .updateTable('accounts')
-      .set({ modseq: sql`modseq + 1` })
-      .where('id', '=', account)
-      .returning('modseq')
-      .executeTakeFirst();
+    const [row] = await runCompiled(this, 'store.modseq', { id: account }, (v) =>
+      this.db
+        .updateTable('accounts')
+        .set({ modseq: sql`modseq + 1` })
+        .where('id', '=', v.id)
+        .returning('modseq'),
+    );
     if (!row) throw new StoreError('ACCOUNT_NOT_FOUND', `account ${account} not found`);
     m = Number(row.modseq) as ModSeq;
     this.#modseqs.set(account, m);
@@ -58,7 +63,13 @@ export class WriteTx {
       values.push({ account_id: r.account, modseq, type: r.type, object_id: r.objectId, op: r.op, mailbox_id: r.mailboxId ?? null });
       this.touch(r.account, r.type, r.mailboxId);
     }
-    for (let i = 0; i < values.length; i += 500) await this.db.insertInto('changes').values(values.slice(i, i + 500)).execute();
+    for (let i = 0; i < values.length; i += 500) {
+      const part = values.slice(i, i + 500);
+      const cols = { a: part.map((r) => r.account_id), m: part.map((r) => r.modseq), t: part.map((r) => r.type), o: part.map((r) => r.object_id), op: part.map((r) => r.op), mb: part.map((r) => r.mailbox_id) };
+      await runCompiled(this, 'store.changes', cols, (v: typeof cols) =>
+        this.db.insertInto('changes').values(v.a.map((a, j) => ({ account_id: a, modseq: v.m[j]!, type: v.t[j]!, object_id: v.o[j]!, op: v.op[j]!, mailbox_id: v.mb[j]! }))),
+      );
+    }
   }
 
   /** Mark a type (and mailbox) as changed without a change-log row. */
@@ -115,6 +126,8 @@ export class Store {
   clock: () => number = Date.now;
   /** SQLite: makes every commit so far durable (fsync of the WAL); awaited before acknowledging. */
   durable: (() => Promise<void>) | null = null;
+  /** SQLite: the one connection, for statements inside write transactions (QueryTarget.direct). */
+  direct: DirectSqlite | null = null;
   /** SQLite: run a WAL checkpoint now (normally done in the background shortly after commits). */
   checkpoint: (() => Promise<{ busy: number; log: number; checkpointed: number }>) | null = null;
   #queue: Job[] = [];
@@ -179,16 +192,20 @@ export class Store {
       try {
         const trx = await this.db.startTransaction().execute();
         try {
+          const exec = async (q: string) => {
+            if (this.direct) this.direct.prepare(q).run([]);
+            else await sql.raw(q).execute(trx);
+          };
           for (const job of jobs) {
-            await sql`SAVEPOINT job`.execute(trx);
-            const tx = new WriteTx(trx, this.dialect, this.clock(), job.origin);
+            await exec('SAVEPOINT job');
+            const tx = new WriteTx(trx, this.dialect, this.clock(), job.origin, this.direct);
             try {
               const result = await job.fn(tx);
-              await sql`RELEASE SAVEPOINT job`.execute(trx);
+              await exec('RELEASE SAVEPOINT job');
               done.push({ job, result, tx });
             } catch (error) {
-              await sql`ROLLBACK TO SAVEPOINT job`.execute(trx);
-              await sql`RELEASE SAVEPOINT job`.execute(trx);
+              await exec('ROLLBACK TO SAVEPOINT job');
+              await exec('RELEASE SAVEPOINT job');
               failed.push({ job, error });
             }
           }
