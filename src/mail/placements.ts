@@ -1,5 +1,6 @@
 /** Transaction-level building blocks shared by the mail services: UIDs, placements, tombstones, settling emails. RFC 9051 §2.3.1.1, RFC 7162 §3.2. */
 import { sql } from 'kysely';
+import { runCompiled } from '../store/compiled-query.ts';
 import type { WriteTx, Db } from '../store/store.ts';
 import type { AccountId, EmailId, MailboxId, ModSeq, SessionId, ThreadId, Uid } from '../store/ids.ts';
 import { MailError } from './errors.ts';
@@ -51,13 +52,14 @@ export async function loadMailbox(db: Db, account: AccountId, id: MailboxId): Pr
 
 /** Reserve `n` UIDs in a mailbox and raise its HIGHESTMODSEQ; returns the first UID (RFC 9051 §2.3.1.1: strictly ascending). */
 export async function allocUids(tx: WriteTx, account: AccountId, mailbox: MailboxId, n: number, modseq: ModSeq): Promise<Uid> {
-  const r = await tx.db
-    .updateTable('mailboxes')
-    .set({ uid_next: sql`uid_next + ${n}`, highest_modseq: modseq })
-    .where('id', '=', mailbox)
-    .where('account_id', '=', account)
-    .returning('uid_next')
-    .executeTakeFirst();
+  const [r] = await runCompiled(tx, 'placements.allocUids', { n, modseq, mailbox, account }, (v) =>
+    tx.db
+      .updateTable('mailboxes')
+      .set({ uid_next: sql`uid_next + ${v.n}`, highest_modseq: v.modseq })
+      .where('id', '=', v.mailbox)
+      .where('account_id', '=', v.account)
+      .returning('uid_next'),
+  );
   if (!r) throw new MailError('MAILBOX_NOT_FOUND', `mailbox ${mailbox} not found`);
   return (Number(r.uid_next) - n) as Uid;
 }
@@ -67,7 +69,7 @@ export async function touchMailboxes(tx: WriteTx, account: AccountId, mailboxes:
   const ids = [...new Set(mailboxes)];
   if (!ids.length) return;
   for (const part of chunks(ids)) {
-    await tx.db.updateTable('mailboxes').set({ highest_modseq: modseq }).where('account_id', '=', account).where('id', 'in', part).execute();
+    await runCompiled(tx, 'placements.touch', { modseq, account, ids: part }, (v) => tx.db.updateTable('mailboxes').set({ highest_modseq: v.modseq }).where('account_id', '=', v.account).where('id', 'in', v.ids));
   }
   if (logCounts) await tx.changes(ids.map((id) => ({ account, type: 'Mailbox' as const, objectId: id, op: 'updated' as const, mailboxId: id })));
   else for (const id of ids) tx.touch(account, 'Email', id);
@@ -83,24 +85,27 @@ export interface NewPlacement {
 
 export async function insertPlacements(tx: WriteTx, account: AccountId, rows: NewPlacement[], modseq: ModSeq): Promise<void> {
   for (const part of chunks(rows)) {
-    await tx.db
-      .insertInto('mailbox_messages')
-      .values(part.map((p) => ({ account_id: account, mailbox_id: p.mailbox, uid: p.uid, message_id: p.messageId, flags: p.flags, modseq, expunged_modseq: null, internal_date: p.internalDate })))
-      .execute();
+    const v0 = { account, modseq, mb: part.map((p) => p.mailbox), uid: part.map((p) => p.uid), msg: part.map((p) => p.messageId), flags: part.map((p) => p.flags), date: part.map((p) => p.internalDate) };
+    await runCompiled(tx, 'placements.insert', v0, (v: typeof v0) =>
+      tx.db
+        .insertInto('mailbox_messages')
+        .values(v.mb.map((mb, i) => ({ account_id: v.account, mailbox_id: mb, uid: v.uid[i]!, message_id: v.msg[i]!, flags: v.flags[i]!, modseq: v.modseq, expunged_modseq: null, internal_date: v.date[i]! }))),
+    );
   }
 }
 
 /** Turn live placements into tombstones (RFC 7162 §3.2.10: kept for VANISHED). */
 export async function tombstone(tx: WriteTx, account: AccountId, mailbox: MailboxId, uids: readonly Uid[], modseq: ModSeq): Promise<void> {
   for (const part of chunks(uids)) {
-    await tx.db
-      .updateTable('mailbox_messages')
-      .set({ expunged_modseq: modseq, modseq })
-      .where('mailbox_id', '=', mailbox)
-      .where('account_id', '=', account)
-      .where('uid', 'in', part)
-      .where('expunged_modseq', 'is', null)
-      .execute();
+    await runCompiled(tx, 'placements.tombstone', { modseq, mailbox, account, uids: part }, (v) =>
+      tx.db
+        .updateTable('mailbox_messages')
+        .set({ expunged_modseq: v.modseq, modseq: v.modseq })
+        .where('mailbox_id', '=', v.mailbox)
+        .where('account_id', '=', v.account)
+        .where('uid', 'in', v.uids)
+        .where('expunged_modseq', 'is', null),
+    );
   }
 }
 
@@ -229,7 +234,9 @@ export async function writeFlags(tx: WriteTx, account: AccountId, mailbox: Mailb
   }
   for (const [flags, uids] of byValue) {
     for (const part of chunks(uids)) {
-      await tx.db.updateTable('mailbox_messages').set({ flags, modseq }).where('mailbox_id', '=', mailbox).where('account_id', '=', account).where('uid', 'in', part).execute();
+      await runCompiled(tx, 'placements.flags', { flags, modseq, mailbox, account, uids: part }, (v) =>
+        tx.db.updateTable('mailbox_messages').set({ flags: v.flags, modseq: v.modseq }).where('mailbox_id', '=', v.mailbox).where('account_id', '=', v.account).where('uid', 'in', v.uids),
+      );
     }
   }
 }
