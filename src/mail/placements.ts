@@ -126,7 +126,9 @@ export async function settleEmails(tx: WriteTx, account: AccountId, messageIds: 
   if (!ids.length) return out;
   const live = new Set<number>();
   for (const part of chunks(ids)) {
-    const rows = await tx.db.selectFrom('mailbox_messages').select('message_id').distinct().where('account_id', '=', account).where('message_id', 'in', part).where('expunged_modseq', 'is', null).execute();
+    const rows = await runCompiled(tx, 'settle.live', { account, ids: part }, (v) =>
+      tx.db.selectFrom('mailbox_messages').select('message_id').distinct().where('account_id', '=', v.account).where('message_id', 'in', v.ids).where('expunged_modseq', 'is', null),
+    );
     for (const r of rows) live.add(Number(r.message_id));
   }
   const dead = ids.filter((id) => !live.has(id));
@@ -134,17 +136,17 @@ export async function settleEmails(tx: WriteTx, account: AccountId, messageIds: 
   const threads = new Set<ThreadId>();
   const blobs = new Map<string, number>();
   for (const part of chunks(dead)) {
-    const rows = await tx.db.selectFrom('messages').select(['id', 'size', 'blob_id', 'thread_id']).where('account_id', '=', account).where('id', 'in', part).execute();
+    const rows = await runCompiled(tx, 'settle.dead', { account, ids: part }, (v) => tx.db.selectFrom('messages').select(['id', 'size', 'blob_id', 'thread_id']).where('account_id', '=', v.account).where('id', 'in', v.ids));
     for (const r of rows) {
       out.destroyed.push(Number(r.id) as EmailId);
       out.freedBytes += Number(r.size);
       threads.add(Number(r.thread_id) as ThreadId);
       blobs.set(r.blob_id, (blobs.get(r.blob_id) ?? 0) + 1);
     }
-    await tx.db.deleteFrom('messages').where('account_id', '=', account).where('id', 'in', part).execute();
+    await runCompiled(tx, 'settle.delete', { account, ids: part }, (v) => tx.db.deleteFrom('messages').where('account_id', '=', v.account).where('id', 'in', v.ids));
   }
   if (out.freedBytes) {
-    await tx.db.updateTable('accounts').set({ used_bytes: sql`used_bytes - ${out.freedBytes}` }).where('id', '=', account).execute();
+    await runCompiled(tx, 'settle.quota', { freed: out.freedBytes, account }, (v) => tx.db.updateTable('accounts').set({ used_bytes: sql`used_bytes - ${v.freed}` }).where('id', '=', v.account));
     tx.touch(account, 'Quota');
   }
   for (const [blob, n] of blobs) await releaseBlob(tx, blob, n);
@@ -159,21 +161,22 @@ export async function settleEmails(tx: WriteTx, account: AccountId, messageIds: 
 
 /** Decrement a blob's reference count; at 0 it becomes unreferenced (the sweeper deletes it after a grace period). */
 export async function releaseBlob(tx: WriteTx, blob: string, n: number): Promise<void> {
-  await tx.db
-    .updateTable('blobs')
-    .set({
-      refcount: sql`refcount - ${n}`,
-      unreferenced_at: sql`CASE WHEN refcount - ${n} <= 0 THEN ${tx.now} ELSE unreferenced_at END`,
-    })
-    .where('id', '=', blob)
-    .execute();
+  await runCompiled(tx, 'blob.release', { n, n2: n, now: tx.now, blob }, (v) =>
+    tx.db
+      .updateTable('blobs')
+      .set({
+        refcount: sql`refcount - ${v.n}`,
+        unreferenced_at: sql`CASE WHEN refcount - ${v.n2} <= 0 THEN ${v.now} ELSE unreferenced_at END`,
+      })
+      .where('id', '=', v.blob),
+  );
 }
 
 async function threadChanges(tx: WriteTx, account: AccountId, threads: Set<ThreadId>) {
   const ids = [...threads];
   const alive = new Set<number>();
   for (const part of chunks(ids)) {
-    const rows = await tx.db.selectFrom('messages').select('thread_id').distinct().where('account_id', '=', account).where('thread_id', 'in', part).execute();
+    const rows = await runCompiled(tx, 'settle.threads', { account, ids: part }, (v) => tx.db.selectFrom('messages').select('thread_id').distinct().where('account_id', '=', v.account).where('thread_id', 'in', v.ids));
     for (const r of rows) alive.add(Number(r.thread_id));
   }
   // RFC 8621 §3: a Thread exists while it has at least one Email.
