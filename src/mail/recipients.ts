@@ -11,9 +11,24 @@ export type RecipientLookup =
   | { kind: 'disabled' }
   | { kind: 'over-quota'; account: AccountId };
 
+// Local domains seen recently, per store: every RCPT of a delivery asks. Only positive answers are
+// kept (a domain added a moment ago is never refused), for LOCAL_DOMAIN_TTL_MS.
+const LOCAL_DOMAIN_TTL_MS = 10_000;
+const localDomains = new WeakMap<object, Map<string, number>>();
+
 /** Is `domain` one of ours? */
 export async function isLocalDomain(ctx: AppContext, domain: string): Promise<boolean> {
-  const [d] = await runCompiled(ctx.store, 'rcpt.domain', { name: domain.toLowerCase() }, (v) => ctx.store.db.selectFrom('domains').select('id').where('name', '=', v.name));
+  const name = domain.toLowerCase();
+  let seen = localDomains.get(ctx.store);
+  if (!seen) localDomains.set(ctx.store, (seen = new Map()));
+  const until = seen.get(name);
+  if (until !== undefined && until > Date.now()) return true;
+  const [d] = await runCompiled(ctx.store, 'rcpt.domain', { name }, (v) => ctx.store.db.selectFrom('domains').select('id').where('name', '=', v.name));
+  if (d) {
+    // Limit: at most 1 000 domains remembered (cleared beyond).
+    if (seen.size >= 1000) seen.clear();
+    seen.set(name, Date.now() + LOCAL_DOMAIN_TTL_MS);
+  }
   return !!d;
 }
 

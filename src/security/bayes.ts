@@ -104,7 +104,22 @@ export function spamProbability(counts: { spam: number; ham: number }[], totals:
   return (1 + H - S) / 2;
 }
 
+// An account's domain never changes: its scope is read once per store (at most 10 000 kept).
+const scopes = new WeakMap<Store, Map<AccountId, string>>();
+
 async function domainScope(store: Store, accountId: AccountId): Promise<string> {
+  let known = scopes.get(store);
+  if (!known) scopes.set(store, (known = new Map()));
+  const hit = known.get(accountId);
+  if (hit) return hit;
+  const scope = await readDomainScope(store, accountId);
+  if (scope === 'd:') return scope;
+  if (known.size >= 10_000) known.clear();
+  known.set(accountId, scope);
+  return scope;
+}
+
+async function readDomainScope(store: Store, accountId: AccountId): Promise<string> {
   const [row] = await runCompiled(store, 'bayes.domain', { id: accountId }, (v) =>
     store.db.selectFrom('accounts').innerJoin('domains', 'domains.id', 'accounts.domain_id').select('domains.name').where('accounts.id', '=', v.id),
   );
