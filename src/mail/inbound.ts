@@ -5,6 +5,7 @@ import type { AccountId } from '../store/ids.ts';
 import type { ParsedMessage } from '../mime/types.ts';
 import { parseMessage } from '../mime/index.ts';
 import { ingest, type IngestTarget } from './ingest.ts';
+import type { SearchDocument } from './fold.ts';
 import { vacationAfterDelivery } from './vacation-reply.ts';
 import { accountsOnVacation } from './vacation.ts';
 
@@ -22,7 +23,7 @@ export interface InboundSession {
 export interface InspectionResult {
   /** The message to store (trace fields, authentication results, then the message as received
    *  less forged Authentication-Results) and its parse; absent = the trace fields and the message. */
-  final?: { raw: Buffer; parsed: ParsedMessage };
+  final?: { raw: Buffer; parsed: ParsedMessage; searchDocument?: SearchDocument };
   action: 'inbox' | 'junk' | 'reject';
   rejectCode?: number;
   rejectMessage?: string;
@@ -79,7 +80,7 @@ export async function deliverInbound(ctx: AppContext, input: { raw: Buffer; sess
   const overQuota: AccountId[] = [];
   let delivered = 0;
   for (const g of groups.values()) {
-    const res = await ingest(ctx, { raw: finalRaw, parsed, targets: g.targets, receivedAt: now, verdict: g.verdict });
+    const res = await ingest(ctx, { raw: finalRaw, parsed, searchDocument: inspection.final?.searchDocument, targets: g.targets, receivedAt: now, verdict: g.verdict });
     overQuota.push(...res.overQuota);
     delivered += res.delivered.length;
     // Vacation responses (RFC 3834), after commit; vacationAfterDelivery never throws. One query

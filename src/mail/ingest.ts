@@ -6,7 +6,7 @@ import type { BlobStore } from '../blobs/blob-store.ts';
 import type { AccountId, BlobId, EmailId, MailboxId, ModSeq, SessionId, ThreadId, Uid } from '../store/ids.ts';
 import type { ParsedMessage } from '../mime/types.ts';
 import { parseMessage, baseSubject } from '../mime/index.ts';
-import { foldForSearch } from './fold.ts';
+import { searchDocument, type SearchDocument } from './fold.ts';
 import { formatFlags } from './flags.ts';
 import { runCompiled } from '../store/compiled-query.ts';
 
@@ -22,6 +22,8 @@ export interface IngestTarget {
 export interface IngestInput {
   raw: Buffer;
   parsed?: ParsedMessage;
+  /** The full-text document of `parsed` (searchDocument), when already folded. */
+  searchDocument?: SearchDocument;
   targets: IngestTarget[];
   receivedAt?: number;
   verdict?: unknown;
@@ -69,8 +71,6 @@ function structureJson(p: ParsedMessage): string {
   return JSON.stringify(rest);
 }
 
-// Addresses are indexed whole and split at . @ - _ + so "dupont" finds jean.dupont@… on both backends.
-const addrText = (list: { name: string | null; email: string }[]) => list.map((a) => `${a.name ?? ''} ${a.email} ${a.email.replace(/[.@_+-]+/g, ' ')}`).join(' ');
 
 /**
  * Store a message for every target. The blob is written and fsynced first, then one transaction
@@ -146,7 +146,7 @@ async function insertPrepared(tx: WriteTx, p: Prepared): Promise<{ delivered: In
       return { delivered: [], overQuota: accounts };
     }
   }
-  const bodyId = await upsertBody(tx, blob.id, parsed);
+  const bodyId = await upsertBody(tx, blob.id, parsed, input.searchDocument);
   const delivered: IngestDelivery[] = [];
   const overQuota: AccountId[] = [];
   for (let i = 0; i < accounts.length; i += CHUNK) {
@@ -167,7 +167,7 @@ async function insertPrepared(tx: WriteTx, p: Prepared): Promise<{ delivered: In
   return { delivered, overQuota };
 }
 
-async function upsertBody(tx: WriteTx, blobId: BlobId, p: ParsedMessage): Promise<number> {
+async function upsertBody(tx: WriteTx, blobId: BlobId, p: ParsedMessage, doc: SearchDocument | undefined): Promise<number> {
   const [existing] = await runCompiled(tx, 'ingest.body.find', { blobId }, (v) => tx.db.selectFrom('bodies').select('id').where('blob_id', '=', v.blobId));
   if (existing) return Number(existing.id);
   const values = {
@@ -192,9 +192,8 @@ async function upsertBody(tx: WriteTx, blobId: BlobId, p: ParsedMessage): Promis
   const [row] = await runCompiled(tx, 'ingest.body.insert', values, (v) => tx.db.insertInto('bodies').values(v).returning('id'));
   if (!row) throw new Error('bodies insert returned no row');
   const id = Number(row.id);
-  const subject = foldForSearch(p.subject);
-  const addrs = foldForSearch([p.from, p.to, p.cc, p.bcc, p.replyTo].map(addrText).join(' '));
-  const body = foldForSearch(p.text);
+  // Folded by the caller when it could (the inspection worker), else here.
+  const { subject, addrs, body } = doc ?? searchDocument(p);
   if (tx.dialect === 'sqlite') {
     await sql`INSERT INTO message_fts(rowid, subject, addrs, body) VALUES (${id}, ${subject}, ${addrs}, ${body})`.execute(tx.db);
   } else {

@@ -89,7 +89,7 @@ export function createInboundInspector(deps: { store: Store; log: Logger; hostna
       const v = await analyzeFor(store, r.account, input);
       perAccount.set(r.account, { action: v.action === 'inbox' ? 'inbox' : 'junk', keywords: keywordsFor(v), verdict: storedVerdict(v) });
     }
-    return { action: domainVerdict.action === 'junk' ? 'junk' : 'inbox', keywords: keywordsFor(domainVerdict), verdict: storedVerdict(domainVerdict), perAccount, final: { raw: core.raw, parsed: core.parsed } };
+    return { action: domainVerdict.action === 'junk' ? 'junk' : 'inbox', keywords: keywordsFor(domainVerdict), verdict: storedVerdict(domainVerdict), perAccount, final: { raw: core.raw, parsed: core.parsed, searchDocument: core.searchDocument } };
   };
   return Object.assign(inspect, { close: () => pool.close() });
 }

@@ -10,6 +10,7 @@ import { authenticateInbound, stripForeignAuthResults, type AuthResults, type Dn
 import { analyzerTags } from './verdict.ts';
 import type { SecurityPolicy } from './policy.ts';
 import type { Tag } from './types.ts';
+import { searchDocument, type SearchDocument } from '../mail/fold.ts';
 
 export interface CoreInput {
   /** The message as received (DATA). */
@@ -34,6 +35,8 @@ export interface CoreResult {
   auth: AuthResults;
   /** The analyzers' tags (they depend only on the message, its authentication and the policy). */
   tags: Tag[];
+  /** The full-text document, folded (ingest indexes it). */
+  searchDocument: SearchDocument;
 }
 
 export async function inspectCore(input: CoreInput, policy: SecurityPolicy, resolver: DnsResolver | undefined): Promise<CoreResult> {
@@ -43,5 +46,5 @@ export async function inspectCore(input: CoreInput, policy: SecurityPolicy, reso
   const raw = Buffer.concat([head, clean]);
   // Analyzers read the parse and the bytes together (attachment offsets): both of the final message.
   const parsed = parseMessageSync(raw);
-  return { raw, messageOffset: head.length, parsed, auth, tags: analyzerTags({ raw, parsed, auth, policy }) };
+  return { raw, messageOffset: head.length, parsed, auth, tags: analyzerTags({ raw, parsed, auth, policy }), searchDocument: searchDocument(parsed) };
 }
