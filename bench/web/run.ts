@@ -11,8 +11,10 @@ import { createLogger } from '../../src/log/index.ts';
 import { launch, hasChromium, CHROMIUM, TEST_PREFS } from '../../test/web-helpers.ts';
 import { ingest } from '../../src/mail/ingest.ts';
 import type { AccountId } from '../../src/store/ids.ts';
+import { installTrace, TRACE, Tracer } from './trace.ts';
 
-// Usage: node bench/web/run.ts [messages=100000] [runs=5]   (env PREAU_BENCH_PG=postgres://… for PostgreSQL)
+// Usage: node bench/web/run.ts [messages=100000] [runs=5]   (env PREAU_BENCH_PG=postgres://… for PostgreSQL;
+// BENCH_TRACE=1 prints each phase's waterfall on stderr, see trace.ts)
 const MESSAGES = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);
 // Parallel ingests in flight while seeding (each is one blob write and one transaction).
@@ -83,8 +85,10 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
       await context.addInitScript((prefs) => localStorage.setItem('preau.prefs', JSON.stringify(prefs)), TEST_PREFS);
       const page = await context.newPage();
+      if (TRACE) await installTrace(page);
+      const tracer = TRACE ? new Tracer(page) : null;
       const sizes: Promise<number>[] = [];
-      page.on('requestfinished', (r) => sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
+      page.on('requestfinished', (r) => sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize, () => 0)));
       await page.goto(base);
       await page.getByLabel('Identifiant').waitFor();
       if (run === 0) {
@@ -93,20 +97,26 @@ async function main(): Promise<void> {
       }
       // Cold: from "Se connecter" on the sign-in page to the first list rows painted.
       await signIn(page, user);
+      await tracer?.begin();
       let t = performance.now();
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.locator('.row-link').first().waitFor();
       cold.push(performance.now() - t);
+      await tracer?.end(`cold run ${run}`);
       // Warm: reload with the assets in the browser cache and the session open.
+      await tracer?.begin();
       t = performance.now();
       await page.reload();
       await page.locator('.row-link').first().waitFor();
       warm.push(performance.now() - t);
+      await tracer?.end(`warm run ${run}`);
       // Open a message: click to its body painted in the iframe.
+      await tracer?.begin();
       t = performance.now();
       await page.locator('.row-link').nth(2 + run).click();
       await page.frameLocator('iframe.mail-frame').getByText('Corps du message').waitFor();
       open.push(performance.now() - t);
+      await tracer?.end(`open run ${run}`, true);
       // Search: Enter to the first result row.
       const wanted = MESSAGES - 3 - run * 1000;
       await page.getByRole('searchbox').fill(`Message ${wanted}`);

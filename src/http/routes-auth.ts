@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { HttpProblem, parse } from './problems.ts';
 import type { ResolvedHttpContext } from './context.ts';
 import { DEVICE_COOKIE, clearSessionCookie, clientInfo, requireStage, setSessionCookie } from './session.ts';
+import { webBootstrap } from '../jmap/index.ts';
+import type { AccountId } from '../store/ids.ts';
 
 // Limit: identifiers and passwords are bounded before any work.
 const identifier = z.string().trim().min(1).max(320);
@@ -18,17 +20,39 @@ const secondFactorBody = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('webauthn'), response: z.looseObject({ id: z.string().max(1024), type: z.string() }) }),
 ]);
 
+let policyWarmed = false;
+
 export async function authRoutes(app: FastifyInstance, ctx: ResolvedHttpContext): Promise<void> {
   const auth = ctx.auth;
+  // Accounts whose password strength was already noted for their current hash (the policy check,
+  // zxcvbn, costs about as much as argon2id): a new password means a new hash, noted again.
+  const strengthNoted = new Map<number, string>();
+  // The policy's dictionaries load on first use (a few hundred ms): once per process, at start
+  // rather than in the first sign-in.
+  if (!policyWarmed) {
+    policyWarmed = true;
+    setTimeout(() => void A.checkPasswordFor(auth, null, 'Pr3au-warm-up').catch(() => {}), 0).unref();
+  }
+
+  /**
+   * Once fully signed in, the web client also gets the JMAP Session object (RFC 8620 §2) and its
+   * inbox id, so that its first list request goes out at once (docs/architecture.md, web client).
+   */
+  async function jmapFor(req: FastifyRequest, account: A.AuthAccount, stage: string) {
+    if (stage !== 'ok') return undefined;
+    return (await webBootstrap(ctx, req, { account: account.id as AccountId, username: account.address, name: account.displayName })) ?? undefined;
+  }
 
   /** Start a session at `stage`, set its cookie, answer with the client's view. */
-  async function answer(reply: FastifyReply, account: A.AuthAccount, ns: A.NewSession) {
+  async function answer(req: FastifyRequest, reply: FastifyReply, account: A.AuthAccount, ns: A.NewSession) {
     setSessionCookie(reply, ctx.config, ns.token, ns.session);
     return {
       status: ns.session.stage,
       csrfToken: A.csrfTokenFor(ns.token),
       account: A.publicAccount(account),
       methods: ns.session.stage === 'second-factor' ? await A.methodsOf(auth, account.id) : [],
+      expiresAt: Math.min(ns.session.expiresAt, ns.session.lastSeenAt + ns.session.idleMs),
+      jmap: await jmapFor(req, account, ns.session.stage),
     };
   }
 
@@ -43,11 +67,15 @@ export async function authRoutes(app: FastifyInstance, ctx: ResolvedHttpContext)
     const r = await A.authenticatePassword(auth, { identifier: b.identifier, password: b.password, protocol: 'http', ip, userAgent, deviceId: device });
     if (!r.ok) throw new HttpProblem(r.reason, r.retryAfterMs ? { retryAfterMs: r.retryAfterMs } : {});
     if (req.session) await A.deleteSession(auth, req.session.accountId, req.session.id);
-    await A.notePasswordStrength(auth, r.account, b.password);
+    if (r.account.passwordHash && strengthNoted.get(r.account.id) !== r.account.passwordHash) {
+      await A.notePasswordStrength(auth, r.account, b.password);
+      if (strengthNoted.size >= 10_000) strengthNoted.delete(strengthNoted.keys().next().value!);
+      strengthNoted.set(r.account.id, r.account.passwordHash);
+    } else if (!r.account.passwordHash) await A.notePasswordStrength(auth, r.account, b.password);
     const stage = await A.nextStage(auth, r.account, false);
     const ns = await A.createSession(auth, { accountId: r.accountId, stage, shared: b.sharedComputer, ip, userAgent });
     if (stage === 'ok') await A.audit(auth.store, { actorId: r.accountId, accountId: r.accountId, action: 'signin', ip });
-    return answer(reply, r.account, ns);
+    return answer(req, reply, r.account, ns);
   });
 
   app.post('/api/auth/webauthn/options', { preHandler: requireStage('second-factor') }, async (req) => {
@@ -80,7 +108,7 @@ export async function authRoutes(app: FastifyInstance, ctx: ResolvedHttpContext)
     const stage = await A.nextStage(auth, a, true);
     const ns = await A.advanceSession(auth, s, stage);
     await A.audit(auth.store, { actorId: a.id, accountId: a.id, action: 'signin', ip, details: { secondFactor: b.method } });
-    return answer(reply, a, ns);
+    return answer(req, reply, a, ns);
   });
 
   app.post('/api/auth/logout', async (req, reply) => {
@@ -92,7 +120,7 @@ export async function authRoutes(app: FastifyInstance, ctx: ResolvedHttpContext)
   app.get('/api/me', async (req) => {
     if (!req.session || !req.account || !req.sessionToken) throw new HttpProblem('unauthenticated');
     const s = req.session;
-    return { account: A.publicAccount(req.account), csrfToken: A.csrfTokenFor(req.sessionToken), status: s.stage, sharedComputer: s.shared, expiresAt: Math.min(s.expiresAt, s.lastSeenAt + s.idleMs) };
+    return { account: A.publicAccount(req.account), csrfToken: A.csrfTokenFor(req.sessionToken), status: s.stage, sharedComputer: s.shared, expiresAt: Math.min(s.expiresAt, s.lastSeenAt + s.idleMs), jmap: await jmapFor(req, req.account, s.stage) };
   });
 
   app.post('/api/password/check', async (req) => {

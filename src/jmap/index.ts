@@ -10,6 +10,8 @@ import { purgeExpiredUploads } from '../mail/uploads.ts';
 import { METHODS } from './methods/index.ts';
 import type { JmapDeps, JmapPrincipal } from './types.ts';
 import type { HttpPlugin } from '../http/context.ts';
+import { getMailboxByRole } from '../mail/mailboxes.ts';
+import { mailboxObject } from './methods/mailbox-get.ts';
 
 export type { JmapDeps } from './types.ts';
 export { METHODS } from './methods/index.ts';
@@ -37,9 +39,37 @@ async function authOrReply(deps: JmapDeps, req: FastifyRequest, reply: FastifyRe
   }
 }
 
+/** What the web client needs right after sign-in: the Session object (RFC 8620 §2) and the inbox id. */
+export interface WebBootstrap {
+  session: Record<string, unknown>;
+  inboxId: string | null;
+}
+
+/** The limits of the JMAP endpoint registered over each store (the sign-in API shares the store). */
+const registered = new WeakMap<object, JmapLimits>();
+
+/**
+ * For the sign-in API (src/http/routes-auth.ts): the Session object the web client would ask
+ * /.well-known/jmap for, and its inbox id, so the first list request needs no round trip before
+ * it. Null when no JMAP endpoint is served with this context.
+ */
+export async function webBootstrap(ctx: { store: JmapDeps['store'] }, req: FastifyRequest, principal: JmapPrincipal): Promise<WebBootstrap | null> {
+  const limits = registered.get(ctx.store);
+  if (!limits) return null;
+  const inbox = await getMailboxByRole(ctx.store, principal.account, 'inbox', { counts: false });
+  return { session: sessionObject({ account: principal.account, username: principal.username, name: principal.name, baseUrl: baseUrl(req), limits }), inboxId: inbox ? (mailboxObject(inbox).id as string) : null };
+}
+
+/** W3C Server-Timing: the time of each method call, for the browser's Resource Timing (bench/web). */
+function serverTiming(timings: { name: string; ms: number }[]): string {
+  const total = timings.reduce((a, t) => a + t.ms, 0);
+  return [`jmap;dur=${total.toFixed(1)}`, ...timings.map((t, i) => `m${i};dur=${t.ms.toFixed(1)};desc="${t.name.replace(/[^A-Za-z/]/g, '')}"`)].join(', ');
+}
+
 /** Build the plugin with explicit dependencies (tests), or use `jmapPlugin` with the app ctx. */
 export async function registerJmap(app: FastifyInstance, deps: JmapDeps): Promise<void> {
   const limits: JmapLimits = { ...DEFAULT_LIMITS, ...(deps.jmapLimits ?? {}) };
+  registered.set(deps.store, limits);
   const active = new Map<number, number>();
   // Expired uploads stop counting against the quota at once; their rows are dropped hourly
   // (the blob sweeper deletes the unreferenced files).
@@ -90,8 +120,10 @@ export async function registerJmap(app: FastifyInstance, deps: JmapDeps): Promis
       if (n >= limits.maxConcurrentRequests) throw new RequestProblem('limit', 'too many concurrent requests', { limit: 'maxConcurrentRequests', status: 429 });
       active.set(p.account, n + 1);
       try {
-        const out = await processRequest(deps, limits, p, { methods: METHODS }, parsed);
+        const timings: { name: string; ms: number }[] = [];
+        const out = await processRequest(deps, limits, p, { methods: METHODS }, parsed, timings);
         out.sessionState = sessionObject({ account: p.account, username: p.username, name: p.name, baseUrl: baseUrl(req), limits }).state;
+        reply.header('Server-Timing', serverTiming(timings));
         return reply.type('application/json; charset=utf-8').send(out);
       } finally {
         const left = (active.get(p.account) ?? 1) - 1;

@@ -32,7 +32,7 @@ export interface Dispatcher {
 }
 
 /** Process the method calls in order and build the Response object (RFC 8620 §3.4). */
-export async function processRequest(deps: JmapDeps, limits: JmapLimits, principal: JmapPrincipal, dispatcher: Dispatcher, req: ReturnType<typeof parseRequest>): Promise<Args> {
+export async function processRequest(deps: JmapDeps, limits: JmapLimits, principal: JmapPrincipal, dispatcher: Dispatcher, req: ReturnType<typeof parseRequest>, timings?: { name: string; ms: number }[]): Promise<Args> {
   const using = new Set(req.using);
   const createdIds = new Map<string, string>(Object.entries(req.createdIds ?? {}));
   const responses: Invocation[] = [];
@@ -59,6 +59,7 @@ export async function processRequest(deps: JmapDeps, limits: JmapLimits, princip
       };
       return def.handler(a, ctx);
     };
+    const t0 = timings ? performance.now() : 0;
     try {
       const args = resolveReferences(rawArgs, responses);
       const result = await run(name, args);
@@ -71,6 +72,7 @@ export async function processRequest(deps: JmapDeps, limits: JmapLimits, princip
         responses.push(['error', { type: 'serverFail', description: 'internal error' }, callId]);
       }
     }
+    timings?.push({ name, ms: performance.now() - t0 });
   }
   const out: Args = { methodResponses: responses, sessionState: '' };
   if (req.createdIds !== undefined) out.createdIds = Object.fromEntries(createdIds);

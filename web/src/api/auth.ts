@@ -1,5 +1,7 @@
 /** REST calls of the sign-in and account-security API, as specified in docs/api.md. */
 import { requestJson, setCsrfToken } from './http.ts';
+import type { JmapSession } from './jmap.ts';
+import { forget } from './prefetch.ts';
 
 export interface Account {
   id: number;
@@ -10,8 +12,11 @@ export interface Account {
   role?: 'user' | 'helpdesk' | 'admin';
 }
 
+/** Sent with a completed sign-in and by /api/me: the JMAP Session object (RFC 8620 §2) and the inbox id. */
+export interface WebBoot { session: JmapSession; inboxId: string | null }
+
 export type SignInStep =
-  | { step: 'done'; account: Account | null }
+  | { step: 'done'; account: Account | null; boot?: WebBoot; expiresAt?: number }
   | { step: 'second-factor'; methods: string[] }
   | { step: 'change-password' }
   | { step: 'enrol' };
@@ -21,6 +26,9 @@ interface AuthResponse {
   csrfToken?: string;
   methods?: string[];
   account?: Account;
+  jmap?: WebBoot;
+  /** When the session ends unless used again (epoch ms). */
+  expiresAt?: number;
 }
 
 function toStep(r: AuthResponse | null): SignInStep {
@@ -33,7 +41,7 @@ function toStep(r: AuthResponse | null): SignInStep {
     case 'second-factor-enrolment':
       return { step: 'enrol' };
     default:
-      return { step: 'done', account: r?.account ?? null };
+      return { step: 'done', account: r?.account ?? null, boot: r?.jmap?.session?.apiUrl ? r.jmap : undefined, expiresAt: r?.expiresAt };
   }
 }
 
@@ -92,6 +100,8 @@ export async function signOut(): Promise<void> {
     await requestJson('POST', '/api/auth/logout', {}, { quiet401: true });
   } finally {
     setCsrfToken(null);
+    // Nothing of this account stays in the tab (shared computers).
+    forget();
     try {
       for (const k of Object.keys(sessionStorage)) if (k.startsWith('preau.jmap.')) sessionStorage.removeItem(k);
     } catch {

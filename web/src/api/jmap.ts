@@ -52,12 +52,12 @@ export class Jmap {
   }
 
   /** RFC 8620 §3.3: one request of several method calls; returns responses by call id. */
-  async call(calls: Invocation[], extraUsing: string[] = []): Promise<Map<string, Record<string, any>>> {
+  async call(calls: Invocation[], extraUsing: string[] = [], opts: { quiet401?: boolean } = {}): Promise<Map<string, Record<string, any>>> {
     const using = [CORE, MAIL, ...extraUsing].filter((u, i, a) => a.indexOf(u) === i && (u === CORE || this.has(u)));
     const res = await requestJson<{ methodResponses: Invocation[]; sessionState?: string }>('POST', this.session.apiUrl, {
       using,
       methodCalls: calls,
-    });
+    }, opts);
     const out = new Map<string, Record<string, any>>();
     for (const [name, args, id] of res.methodResponses) {
       // RFC 8620 §3.6.2: an "error" response replaces the method's response.

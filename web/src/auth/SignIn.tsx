@@ -132,7 +132,10 @@ export function SecondFactor({ methods, onStep, onCancel }: { methods: string[];
     try {
       onStep(await auth.passkeyVerify(await passkeyAssertion()));
     } catch (err) {
-      setError((err as Error).message === 'cancelled' ? t('auth.passkeyCancelled') : errorText(err));
+      // WebAuthn §5.1.4: a DOMException (NotAllowedError) when the person declines, the time runs out or
+      // no key on this device belongs to the account; the server refusing the assertion answers 401.
+      if ((err as Error).message === 'cancelled' || err instanceof DOMException) setError(t('auth.passkeyCancelled'));
+      else setError(err instanceof HttpError && (err.status === 401 || err.status === 400) ? t('auth.passkeyRefused') : errorText(err));
     }
   }
   return (

@@ -46,7 +46,7 @@ export function t(key: Key, vars?: Record<string, string | number>): string {
 
 /** Plural: uses key + "_one" / "_other" with Intl.PluralRules. */
 export function tn(base: string, n: number, vars?: Record<string, string | number>): string {
-  const rule = new Intl.PluralRules(lang).select(n) === 'one' ? 'one' : 'other';
+  const rule = cached('p', {}, (l) => new Intl.PluralRules(l)).select(n) === 'one' ? 'one' : 'other';
   return t(`${base}_${rule}` as Key, { n: formatNumber(n), ...vars });
 }
 
@@ -63,8 +63,19 @@ export function useLang(): Lang {
 
 const locale = (): string => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
+// Intl objects are costly to build (a list renders dozens of dates and sizes): one per locale and options.
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(kind: string, opts: object, make: (loc: string) => T): T {
+  const key = `${kind}|${locale()}|${JSON.stringify(opts)}`;
+  let f = formats.get(key) as T | undefined;
+  if (!f) formats.set(key, (f = make(locale())));
+  return f;
+}
+const numberFormat = (o: Intl.NumberFormatOptions = {}) => cached('n', o, (l) => new Intl.NumberFormat(l, o));
+const dateFormat = (o: Intl.DateTimeFormatOptions) => cached('d', o, (l) => new Intl.DateTimeFormat(l, o));
+
 export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(locale()).format(n);
+  return numberFormat().format(n);
 }
 
 /** Sizes in the user's language: "1,2 Mo" / "1.2 MB". */
@@ -77,24 +88,24 @@ export function formatSize(bytes: number): string {
     i++;
   }
   const digits = v < 10 && i > 0 ? 1 : 0;
-  return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(v)} ${units[i]}`;
+  return `${numberFormat({ maximumFractionDigits: digits }).format(v)} ${units[i]}`;
 }
 
 /** Short date for lists: time today, day+month this year, else full date. */
 export function formatListDate(iso: string, now = new Date()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  if (d.toDateString() === now.toDateString()) return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(d);
-  if (d.getFullYear() === now.getFullYear()) return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short' }).format(d);
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'short' }).format(d);
+  if (d.toDateString() === now.toDateString()) return dateFormat({ hour: '2-digit', minute: '2-digit' }).format(d);
+  if (d.getFullYear() === now.getFullYear()) return dateFormat({ day: 'numeric', month: 'short' }).format(d);
+  return dateFormat({ dateStyle: 'short' }).format(d);
 }
 
 export function formatFullDate(iso: string | number | Date): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeStyle: 'short' }).format(d);
+  return dateFormat({ dateStyle: 'full', timeStyle: 'short' }).format(d);
 }
 
 export function formatPercent(fraction: number): string {
-  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
+  return numberFormat({ style: 'percent', maximumFractionDigits: 0 }).format(fraction);
 }

@@ -7,6 +7,8 @@ import { orderedMailboxes, roleName } from './FolderList.tsx';
 
 export function Actions(props: {
   count: number;
+  /** The open conversation: the count is its messages in this mailbox, replies go to the open message. */
+  conversation?: boolean;
   boxes: Mailbox[];
   current: Mailbox | null;
   open: EmailFull | null;
@@ -24,7 +26,7 @@ export function Actions(props: {
   const [more, setMore] = useState(false);
   if (!props.count) return null;
   const inJunk = props.current?.role === 'junk';
-  const single = props.open && props.count === 1;
+  const single = props.open && (props.count === 1 || !!props.conversation);
   const flagged = !!props.open?.keywords.$flagged;
   return (
     <div className="actions" role="toolbar" aria-label={t('action.toolbar')}>
@@ -64,7 +66,7 @@ export function Actions(props: {
           ))}
         </select>
       </label>
-      <button type="button" className="btn" onClick={() => props.onRead(!(props.open?.keywords.$seen ?? false) || props.count > 1)}>
+      <button type="button" className="btn" onClick={() => props.onRead(!(props.open?.keywords.$seen ?? false) || (props.count > 1 && !props.conversation))}>
         {single && props.open?.keywords.$seen ? t('action.markUnread') : t('action.markRead')}
       </button>
       <button type="button" className="btn" aria-pressed={single ? flagged : undefined} onClick={() => props.onFlag(!flagged)} aria-keyshortcuts="s">

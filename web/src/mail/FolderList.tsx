@@ -51,13 +51,19 @@ export function FolderList(props: {
             className={`folder depth-${Math.min(depth, 4)}${props.current === box.id ? ' active' : ''}${dropTarget === box.id ? ' drop' : ''}`}
             aria-current={props.current === box.id ? 'page' : undefined}
             onClick={(e) => { e.preventDefault(); props.onOpen(box.id); }}
-            onDragOver={(e) => { if (e.dataTransfer.types.includes('application/x-preau-emails')) { e.preventDefault(); setDropTarget(box.id); } }}
-            onDragLeave={() => setDropTarget(null)}
+            // HTML drag and drop: rows carry "application/x-preau-emails"; the open folder is no target.
+            onDragOver={(e) => {
+              if (box.id === props.current || !e.dataTransfer.types.includes('application/x-preau-emails')) return;
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'move';
+              if (dropTarget !== box.id) setDropTarget(box.id);
+            }}
+            onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropTarget((d) => (d === box.id ? null : d)); }}
             onDrop={(e) => {
               e.preventDefault();
               setDropTarget(null);
               const ids = e.dataTransfer.getData('application/x-preau-emails').split(',').filter(Boolean);
-              if (ids.length) props.onDropEmails(box.id, ids);
+              if (ids.length && box.id !== props.current) props.onDropEmails(box.id, ids);
             }}
           >
             <span className="folder-icon"><Icon name={box.role ?? 'folder'} /></span>

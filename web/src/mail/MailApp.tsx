@@ -11,6 +11,8 @@ import { byRole, copyEmails, getFull, getThread, reportPhishing, VERDICT, getIde
 import { FolderList, QuotaBanner, QuotaGauge, roleName } from './FolderList.tsx';
 import { MessageList, type ListHandle } from './MessageList.tsx';
 import { Reader } from './Reader.tsx';
+import { Conversation } from './Conversation.tsx';
+import { hiddenMailboxes, scopeOf, visibleMembers } from './threads.ts';
 import { Actions } from './Actions.tsx';
 import { SearchBar, searchFilter } from './SearchBar.tsx';
 import { ShortcutHelp, useShortcuts } from './Shortcuts.tsx';
@@ -50,6 +52,10 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const current = boxes.find((b) => b.id === mailboxId) ?? null;
   const sf = isSearch ? searchFilter(query(path)) : null;
   const filter = useMemo(() => (isSearch ? sf : mailboxId ? { inMailbox: mailboxId } : null), [isSearch, JSON.stringify(sf), mailboxId]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Conversation view: Trash and Junk messages stay out of conversations listed elsewhere.
+  const hidden = useMemo(() => hiddenMailboxes(boxes, mailboxId), [boxes, mailboxId]);
+  const hiddenRef = useRef(hidden);
+  hiddenRef.current = hidden;
 
   const refresh = useCallback(async () => {
     const [b, q] = await Promise.all([getMailboxes(jmap), getQuota(jmap)]);
@@ -93,8 +99,20 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
       if (cancelled) return;
       setOpen(e);
       setThread(undefined);
-      if (e && prefs.conversations) void getThread(jmap, e.threadId).then((list) => { if (!cancelled) setThread(list); });
-      if (e && !e.keywords.$seen) void setKeyword(jmap, [e.id], '$seen', true).then(() => { setVersion((v) => v + 1); void refresh(); });
+      if (e && prefs.conversations) void getThread(jmap, e.threadId).then((list) => {
+        if (cancelled) return;
+        setThread(list);
+        // Opening a conversation reads it: every unread message it shows gets $seen (RFC 8621 §4.1.1).
+        const unseen = visibleMembers(list.length ? list : [e], hiddenRef.current).filter((x) => !x.keywords.$seen).map((x) => x.id);
+        if (!unseen.length) return;
+        void setKeyword(jmap, unseen, '$seen', true).then(() => {
+          const seen = (x: EmailFull) => (unseen.includes(x.id) ? { ...x, keywords: { ...x.keywords, $seen: true } } : x);
+          if (!cancelled) { setThread((l) => l?.map(seen)); setOpen((o) => o && seen(o)); }
+          setVersion((v) => v + 1);
+          void refresh();
+        });
+      });
+      if (e && !e.keywords.$seen && !prefs.conversations) void setKeyword(jmap, [e.id], '$seen', true).then(() => { setVersion((v) => v + 1); void refresh(); });
       requestAnimationFrame(() => document.getElementById('reader-subject')?.focus());
     });
     return () => { cancelled = true; };
@@ -107,7 +125,10 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const openEmail = (id: string) => navigate(`${base}/${encodeURIComponent(id)}${search}`);
   const closeEmail = () => navigate(`${base}${search}`);
 
-  const targets = checked.size ? [...checked] : open ? [open.id] : [];
+  // Conversation view: a row, or the open conversation, stands for its messages in the listed mailbox.
+  const conversationOpen = prefs.conversations && !!open && !checked.size;
+  const threadScope = conversationOpen && open && thread?.length ? scopeOf(thread, filter, open).map((e) => e.id) : null;
+  const targets = checked.size ? (list.current?.expand?.([...checked]) ?? [...checked]) : open ? threadScope ?? [open.id] : [];
   const after = async (label: string, fn: () => Promise<void>, undo?: () => Promise<void>) => {
     try {
       await fn();
@@ -208,6 +229,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const actionBar = (
     <Actions
       count={targets.length}
+      conversation={conversationOpen}
       boxes={boxes}
       current={current}
       open={open}
@@ -247,6 +269,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
               checked={checked}
               label={listLabel}
               showRecipients={current?.role === 'sent' || current?.role === 'drafts'}
+              hiddenBoxes={hidden}
               onOpen={(id) => (current?.role === 'drafts' ? setCompose({ mode: 'draft', draftId: id }) : openEmail(id))}
               onToggle={toggle}
               onLoaded={(h) => { list.current = h; }}
@@ -254,7 +277,9 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
             />
           )}
         </section>
-        {showReader && open && <section className="reader-pane" aria-label={t('reader.label')}><Reader jmap={jmap} email={open} thread={thread} actions={checked.size ? null : actionBar} onBack={closeEmail} /></section>}
+        {showReader && open && <section className="reader-pane" aria-label={t('reader.label')}>{prefs.conversations
+          ? <Conversation jmap={jmap} email={open} thread={thread} hidden={hidden} actions={checked.size ? null : actionBar} onBack={closeEmail} onReply={(mode, source) => setCompose({ mode, source })} />
+          : <Reader jmap={jmap} email={open} thread={thread} actions={checked.size ? null : actionBar} onBack={closeEmail} />}</section>}
       </div>
     );
   }

@@ -6,12 +6,15 @@ import { formatListDate, formatSize, t, tn } from '../i18n/index.ts';
 import { usePrefs } from '../prefs.ts';
 import { Icon } from '../ui/Icon.tsx';
 import { displayAddress, queryPage, snippets, type EmailSummary } from './data.ts';
+import { participantLine, queryThreadPage, type ThreadRow } from './threads.ts';
 
 const PAGE = 60;
 
 export interface ListHandle {
   ids: () => (string | undefined)[];
   total: number;
+  /** Conversation view: a row's id stands for the messages of its thread in the listed mailbox. */
+  expand?: (ids: string[]) => string[];
 }
 
 export function MessageList(props: {
@@ -23,6 +26,8 @@ export function MessageList(props: {
   checked: Set<string>;
   label: string;
   showRecipients?: boolean;
+  /** Conversation view: mailboxes (Trash, Junk) whose messages a conversation leaves out. */
+  hiddenBoxes?: string[];
   onOpen: (id: string) => void;
   onToggle: (id: string, range: boolean) => void;
   onLoaded?: (handle: ListHandle) => void;
@@ -32,7 +37,9 @@ export function MessageList(props: {
   const rowHeight = prefs.density === 'compact' ? 52 : 76;
   const [total, setTotal] = useState<number | null>(null);
   const [, force] = useState(0);
-  const rows = useRef(new Map<number, EmailSummary>());
+  const rows = useRef(new Map<number, ThreadRow>());
+  const hidden = useRef(props.hiddenBoxes);
+  hidden.current = props.hiddenBoxes;
   const snips = useRef(new Map<string, { subject: string | null; preview: string | null }>());
   const loading = useRef(new Set<number>());
   const generation = useRef(0);
@@ -44,7 +51,7 @@ export function MessageList(props: {
       if (loading.current.has(page)) return;
       loading.current.add(page);
       try {
-        const r = await queryPage(props.jmap, props.filter, page * PAGE, PAGE, prefs.conversations);
+        const r = prefs.conversations ? await queryThreadPage(props.jmap, props.filter, page * PAGE, PAGE, hidden.current) : await queryPage(props.jmap, props.filter, page * PAGE, PAGE);
         if (gen !== generation.current) return;
         r.emails.forEach((e, i) => rows.current.set(page * PAGE + i, e));
         setTotal(r.total);
@@ -89,6 +96,12 @@ export function MessageList(props: {
   }, [props.version]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const count = total ?? 0;
+  // Conversation view: a row stands for the messages of its thread in this mailbox.
+  const expand = (ids: string[]): string[] => {
+    const scope = new Map<string, string[]>();
+    for (const e of rows.current.values()) if (e.thread) scope.set(e.id, e.thread.scope);
+    return [...new Set(ids.flatMap((id) => scope.get(id) ?? [id]))];
+  };
   const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => rowHeight, overscan: 8 });
   const items = virtualizer.getVirtualItems();
 
@@ -100,7 +113,7 @@ export function MessageList(props: {
   });
 
   useEffect(() => {
-    props.onLoaded?.({ ids: () => Array.from({ length: count }, (_, i) => rows.current.get(i)?.id), total: count });
+    props.onLoaded?.({ ids: () => Array.from({ length: count }, (_, i) => rows.current.get(i)?.id), total: count, expand });
     if (rows.current.size) props.onPainted?.();
   });
 
@@ -138,6 +151,7 @@ export function MessageList(props: {
                   checked={props.checked.has(e.id)}
                   checkedIds={props.checked}
                   showRecipients={!!props.showRecipients}
+                  expand={expand}
                   onOpen={props.onOpen}
                   onToggle={props.onToggle}
                 />
@@ -160,28 +174,42 @@ function Highlighted({ html }: { html: string }) {
 }
 
 function Row(props: {
-  email: EmailSummary;
+  email: ThreadRow;
   snippet?: { subject: string | null; preview: string | null };
   open: boolean;
   checked: boolean;
   checkedIds: Set<string>;
   showRecipients: boolean;
+  expand: (ids: string[]) => string[];
   onOpen: (id: string) => void;
   onToggle: (id: string, range: boolean) => void;
 }) {
   const e = props.email;
-  const unread = !e.keywords.$seen;
-  const flagged = !!e.keywords.$flagged;
-  const who = props.showRecipients ? (e.to ?? []).map(displayAddress).join(', ') : displayAddress(e.from?.[0]);
+  const th = e.thread;
+  // A conversation is unread while any of its messages in this mailbox is (RFC 8621 §4.1.1 $seen).
+  const unread = th ? th.unread > 0 : !e.keywords.$seen;
+  const flagged = th ? th.flagged : !!e.keywords.$flagged;
+  const attachment = th ? th.hasAttachment : e.hasAttachment;
+  const who = props.showRecipients ? (e.to ?? []).map(displayAddress).join(', ') : th ? participantLine(th.participants) : displayAddress(e.from?.[0]);
   const subject = e.subject?.trim() || t('list.noSubject');
   return (
     <div
       className={`row${unread ? ' unread' : ''}${props.open ? ' open' : ''}${props.checked ? ' checked' : ''}`}
       draggable
       onDragStart={(ev) => {
-        const ids = props.checked && props.checkedIds.size ? [...props.checkedIds] : [e.id];
+        // Dragging a selected row carries the whole selection (and, for conversations, their messages).
+        const ids = props.expand(props.checked && props.checkedIds.size ? [...props.checkedIds] : [e.id]);
         ev.dataTransfer.setData('application/x-preau-emails', ids.join(','));
         ev.dataTransfer.effectAllowed = 'move';
+        if (ids.length > 1) {
+          // Several messages: the drag image says how many.
+          const ghost = document.createElement('div');
+          ghost.className = 'drag-ghost';
+          ghost.textContent = tn('list.count', ids.length);
+          document.body.append(ghost);
+          ev.dataTransfer.setDragImage(ghost, 10, 10);
+          setTimeout(() => ghost.remove(), 0);
+        }
       }}
     >
       <input
@@ -200,9 +228,10 @@ function Row(props: {
       >
         <span className="row-top">
           <span className="row-from">{unread && <span className="sr-only">{t('list.unread')} </span>}{who || t('list.noSender')}</span>
+          {th && th.count > 1 && <span className="thread-count"><span aria-hidden="true">{th.count}</span><span className="sr-only">{tn('list.threadCount', th.count)}</span></span>}
           <span className="row-meta">
             {flagged && <span className="flag" title={t('list.flagged')}><Icon name="star" size={15} /><span className="sr-only">{t('list.flagged')}</span></span>}
-            {e.hasAttachment && <span className="clip" title={t('list.attachment')}><Icon name="clip" size={15} /><span className="sr-only">{t('list.attachment')}</span></span>}
+            {attachment && <span className="clip" title={t('list.attachment')}><Icon name="clip" size={15} /><span className="sr-only">{t('list.attachment')}</span></span>}
             <time dateTime={e.receivedAt}>{formatListDate(e.receivedAt)}</time>
           </span>
         </span>

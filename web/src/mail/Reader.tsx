@@ -7,7 +7,7 @@ import { displayAddress, type Address, type BodyPart, type EmailFull, type Verdi
 import { prepareHtml, shell, textToHtml } from './html.ts';
 import { Icon } from '../ui/Icon.tsx';
 
-function AddressList({ label, list }: { label: string; list: Address[] | null }) {
+export function AddressList({ label, list }: { label: string; list: Address[] | null }) {
   if (!list?.length) return null;
   return (
     <div className="addr-line">
@@ -43,19 +43,22 @@ export function Banners({ verdict, email }: { verdict: Verdict | null | undefine
 }
 
 /** The body in an iframe: sandbox without allow-scripts, srcdoc with its own strict CSP. */
-function MessageFrame({ html, title }: { html: string; title: string }) {
+export function MessageFrame({ html, title }: { html: string; title: string }) {
   const ref = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(200);
   useEffect(() => {
     const frame = ref.current;
     if (!frame) return;
     let ro: ResizeObserver | null = null;
+    // The content's own height: documentElement.scrollHeight never goes below the frame's current
+    // height, so a short message would keep the initial 200 px.
+    const measure = (d: Document) => Math.max(80, Math.max(d.body?.scrollHeight ?? 0, d.documentElement.offsetHeight) + 8);
     const fit = () => {
       const d = frame.contentDocument;
       if (!d?.documentElement) return;
-      setHeight(Math.max(80, d.documentElement.scrollHeight + 8));
+      setHeight(measure(d));
       if (!ro && d.body) {
-        ro = new ResizeObserver(() => setHeight(Math.max(80, d.documentElement.scrollHeight + 8)));
+        ro = new ResizeObserver(() => setHeight(measure(d)));
         ro.observe(d.body);
       }
     };
@@ -87,14 +90,14 @@ function fileIcon(type: string): string {
   return type.startsWith('image/') ? 'image' : 'file';
 }
 
-export function Attachments({ jmap, parts, dangerous }: { jmap: Jmap; parts: BodyPart[]; dangerous: string[] }) {
+export function Attachments({ jmap, parts, dangerous, idSuffix = '' }: { jmap: Jmap; parts: BodyPart[]; dangerous: string[]; idSuffix?: string }) {
   const files = parts.filter((p) => p.blobId && (p.disposition !== 'inline' || !p.cid));
   const [previewing, setPreviewing] = useState<string | null>(null);
   if (!files.length) return null;
   const open = files.find((p, i) => `${p.blobId}-${i}` === previewing);
   return (
-    <section className="attachments" aria-labelledby="att-title">
-      <h2 id="att-title" className="section-title">{t('reader.attachments', { n: files.length })}</h2>
+    <section className="attachments" aria-labelledby={`att-title${idSuffix}`}>
+      <h2 id={`att-title${idSuffix}`} className="section-title">{t('reader.attachments', { n: files.length })}</h2>
       <ul>
         {files.map((p, i) => {
           const name = p.name ?? t('reader.unnamed');
@@ -112,7 +115,7 @@ export function Attachments({ jmap, parts, dangerous }: { jmap: Jmap; parts: Bod
               </span>
               <span className="att-actions">
                 {p.type === 'application/pdf' && !bad && (
-                  <button type="button" className="btn small" aria-expanded={previewing === `${p.blobId}-${i}`} aria-controls="att-preview"
+                  <button type="button" className="btn small" aria-expanded={previewing === `${p.blobId}-${i}`} aria-controls={`att-preview${idSuffix}`}
                     onClick={() => setPreviewing((v) => (v === `${p.blobId}-${i}` ? null : `${p.blobId}-${i}`))}>
                     {t('reader.preview')}<span className="sr-only"> {name}</span>
                   </button>
@@ -128,14 +131,14 @@ export function Attachments({ jmap, parts, dangerous }: { jmap: Jmap; parts: Bod
       </ul>
       {open && (
         // The server answers ?inline=1 for PDF with `inline`, a sandbox CSP and nosniff (src/jmap/blob-routes.ts).
-        <iframe id="att-preview" className="pdf-preview" title={t('reader.previewOf', { name: open.name ?? t('reader.unnamed') })} src={partUrl(jmap, open, true)} referrerPolicy="no-referrer" />
+        <iframe id={`att-preview${idSuffix}`} className="pdf-preview" title={t('reader.previewOf', { name: open.name ?? t('reader.unnamed') })} src={partUrl(jmap, open, true)} referrerPolicy="no-referrer" />
       )}
     </section>
   );
 }
 
 /** The iframe document of one email: server-sanitised HTML when offered, else the body parts. */
-function emailDocument(jmap: Jmap, email: EmailFull, showRemote: boolean, preferHtml: boolean): { doc: string; hasRemote: boolean } {
+export function emailDocument(jmap: Jmap, email: EmailFull, showRemote: boolean, preferHtml: boolean): { doc: string; hasRemote: boolean } {
   const cidMap = new Map<string, BodyPart>();
   for (const p of [...email.attachments, ...email.htmlBody]) if (p.cid) cidMap.set(p.cid.replace(/^<|>$/g, ''), p);
   const cidUrl = (cid: string) => { const c = cidMap.get(cid); return c ? partUrl(jmap, c, true) : null; };

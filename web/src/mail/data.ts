@@ -1,5 +1,7 @@
 /** Mail operations over JMAP. RFC 8621 §2 (Mailbox), §4 (Email), §5 (SearchSnippet), §7 (submission); RFC 9425 (Quota). */
 import { Jmap, QUOTA, SUBMISSION } from '../api/jmap.ts';
+import { forget, has, put, take } from '../api/prefetch.ts';
+import { getPrefs } from '../prefs.ts';
 
 export interface Mailbox {
   id: string;
@@ -64,9 +66,23 @@ export interface EmailFull extends EmailSummary {
 
 export const SUMMARY_PROPS = ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'preview', 'hasAttachment', 'size'];
 
+const MAILBOX_PROPS = ['id', 'name', 'parentId', 'role', 'sortOrder', 'totalEmails', 'unreadEmails'];
+
 export async function getMailboxes(j: Jmap): Promise<Mailbox[]> {
-  const r = await j.one<{ list: Mailbox[] }>('Mailbox/get', { ids: null, properties: ['id', 'name', 'parentId', 'role', 'sortOrder', 'totalEmails', 'unreadEmails'] });
+  const pre = await prefetched<Mailbox[]>(`${j.accountId}|mailboxes`);
+  if (pre) return pre;
+  const r = await j.one<{ list: Mailbox[] }>('Mailbox/get', { ids: null, properties: MAILBOX_PROPS });
   return r.list;
+}
+
+/** A prefetched response (src/api/prefetch.ts), or null: then the caller asks the server itself. */
+async function prefetched<T>(key: string): Promise<T | null> {
+  const p = take<T>(key);
+  try {
+    return p ? await p : null;
+  } catch {
+    return null;
+  }
 }
 
 export function byRole(boxes: Mailbox[], role: string): Mailbox | undefined {
@@ -75,12 +91,24 @@ export function byRole(boxes: Mailbox[], role: string): Mailbox | undefined {
 
 export interface QueryPage { ids: string[]; total: number; position: number; emails: EmailSummary[]; queryState: string }
 
-/** RFC 8620 §3.7: Email/query and Email/get in one request through a result reference. */
+/** One page of a list: prefetched at sign-in or page load (startBoot) or asked for now. */
 export async function queryPage(j: Jmap, filter: Record<string, unknown> | null, position: number, limit: number, collapseThreads = false): Promise<QueryPage> {
+  const page = (await prefetched<QueryPage>(pageKey(j, filter, position, limit, collapseThreads))) ?? (await requestPage(j, filter, position, limit, collapseThreads));
+  const at = Date.now();
+  if (latest.size > 5000) latest.clear();
+  for (const e of page.emails) latest.set(e.id, { keywords: e.keywords, mailboxIds: e.mailboxIds, at });
+  // The first rows of a folder: their bodies too, once the rows are painted, so that opening one
+  // needs no round trip.
+  if (position === 0 && filter && Object.keys(filter).length === 1 && 'inMailbox' in filter) requestAnimationFrame(() => setTimeout(() => prefetchBodies(j, page.emails), 0));
+  return page;
+}
+
+/** RFC 8620 §3.7: Email/query and Email/get in one request through a result reference. */
+async function requestPage(j: Jmap, filter: Record<string, unknown> | null, position: number, limit: number, collapseThreads: boolean, quiet401 = false): Promise<QueryPage> {
   const r = await j.call([
     ['Email/query', { accountId: j.accountId, filter, sort: [{ property: 'receivedAt', isAscending: false }], position, limit, calculateTotal: true, collapseThreads }, 'q'],
     ['Email/get', { accountId: j.accountId, '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' }, properties: SUMMARY_PROPS }, 'g'],
-  ]);
+  ], [], { quiet401 });
   const q = r.get('q')!;
   if (q.__error) throw q.__error;
   const g = r.get('g')!;
@@ -98,17 +126,27 @@ export async function queryPage(j: Jmap, filter: Record<string, unknown> | null,
 const FULL_PROPS = [...SUMMARY_PROPS, 'cc', 'bcc', 'replyTo', 'sentAt', 'messageId', 'references', 'htmlBody', 'textBody', 'attachments', 'bodyValues'];
 
 export async function getFull(j: Jmap, id: string): Promise<EmailFull | null> {
-  const base = { ids: [id], fetchHTMLBodyValues: true, fetchTextBodyValues: true, maxBodyValueBytes: 2_000_000 };
+  const pre = await prefetched<{ email: EmailFull; at: number }>(bodyKey(j, id));
+  if (pre) {
+    // Keywords and mailboxes may have changed since: the list has the latest ones.
+    const l = latest.get(id);
+    return l && l.at > pre.at ? { ...pre.email, keywords: l.keywords, mailboxIds: l.mailboxIds } : { ...pre.email };
+  }
+  return (await fetchFull(j, [id]))[0] ?? null;
+}
+
+async function fetchFull(j: Jmap, ids: string[]): Promise<EmailFull[]> {
+  const base = { ids, fetchHTMLBodyValues: true, fetchTextBodyValues: true, maxBodyValueBytes: 2_000_000 };
   const ext = [VERDICT, SAFE_HTML].filter((c) => j.has(c));
   try {
     // Préau extensions: protection verdict and server-sanitised HTML, when the server offers them.
     const extra = [...(j.has(VERDICT) ? ['preauVerdict'] : []), ...(j.has(SAFE_HTML) ? ['preauSafeHtml'] : [])];
     const r = await j.one<{ list: EmailFull[] }>('Email/get', { ...base, properties: [...FULL_PROPS, ...extra] }, ext);
-    return r.list[0] ?? null;
+    return r.list;
   } catch {
     // A server without the extension rejects the unknown property (invalidArguments).
     const r = await j.one<{ list: EmailFull[] }>('Email/get', { ...base, properties: FULL_PROPS });
-    return r.list[0] ?? null;
+    return r.list;
   }
 }
 
@@ -127,12 +165,14 @@ export async function getThread(j: Jmap, threadId: string): Promise<EmailFull[]>
 
 /** Préau extension Email/reportPhishing (urn:preau:verdict): marks, moves to Junk and tells the security team. */
 export async function reportPhishing(j: Jmap, ids: string[]): Promise<void> {
+  forgetBodies(j, ids);
   await j.one('Email/reportPhishing', { emailIds: ids }, [VERDICT]);
 }
 
 /** RFC 8621 §4.3: patch keywords or mailboxIds of many emails. */
 export async function patchEmails(j: Jmap, ids: string[], patch: Record<string, unknown>): Promise<void> {
   if (!ids.length) return;
+  forgetBodies(j, ids);
   const update: Record<string, Record<string, unknown>> = {};
   for (const id of ids) update[id] = patch;
   const r = await j.one<{ notUpdated?: Record<string, { type: string; description?: string }> }>('Email/set', { update });
@@ -155,6 +195,7 @@ export async function copyEmails(j: Jmap, ids: string[], to: string): Promise<vo
 
 export async function destroyEmails(j: Jmap, ids: string[]): Promise<void> {
   if (!ids.length) return;
+  forgetBodies(j, ids);
   await j.one('Email/set', { destroy: ids });
 }
 
@@ -192,7 +233,7 @@ export interface Quota { used: number; hardLimit: number }
 export async function getQuota(j: Jmap): Promise<Quota | null> {
   if (!j.has(QUOTA)) return null;
   try {
-    const r = await j.one<{ list: { used: number; hardLimit: number; resourceType: string; types?: string[] }[] }>('Quota/get', { ids: null }, [QUOTA]);
+    const r = (await prefetched<QuotaList>(`${j.accountId}|quota`)) ?? (await j.one<QuotaList>('Quota/get', { ids: null }, [QUOTA]));
     const q = r.list.find((x) => x.resourceType === 'octets') ?? r.list[0];
     return q ? { used: q.used, hardLimit: q.hardLimit } : null;
   } catch {
@@ -200,12 +241,14 @@ export async function getQuota(j: Jmap): Promise<Quota | null> {
   }
 }
 
+type QuotaList = { list: { used: number; hardLimit: number; resourceType: string; types?: string[] }[] };
+
 export interface Identity { id: string; name: string; email: string; textSignature?: string; htmlSignature?: string; replyTo?: Address[] | null }
 
 export async function getIdentities(j: Jmap): Promise<Identity[]> {
   if (!j.has(SUBMISSION)) return [];
   try {
-    return (await j.one<{ list: Identity[] }>('Identity/get', { ids: null }, [SUBMISSION])).list;
+    return ((await prefetched<{ list: Identity[] }>(`${j.accountId}|identities`)) ?? (await j.one<{ list: Identity[] }>('Identity/get', { ids: null }, [SUBMISSION]))).list;
   } catch {
     return [];
   }
@@ -235,4 +278,77 @@ export function displayAddress(a: Address | undefined | null): string {
 
 export function addressLine(list: Address[] | null | undefined): string {
   return (list ?? []).map((a) => (a.name ? `${a.name} <${a.email}>` : a.email)).join(', ');
+}
+
+// ---- Prefetch: the mail screen's first requests, sent before the screen asks (src/api/prefetch.ts) ----
+
+/** Rows of the first list page (MessageList asks for pages of this size). */
+export const LIST_PAGE = 60;
+/** Bodies fetched ahead for the rows in view: small messages only, 64 KB in all, kept one minute. */
+const BODY_MAX = 16_384;
+const BODY_BUDGET = 65_536;
+const BODY_TTL = 60_000;
+const BOOT_TTL = 15_000;
+
+const pageKey = (j: Jmap, filter: unknown, position: number, limit: number, collapse: boolean) => `${j.accountId}|page|${JSON.stringify([filter, position, limit, collapse])}`;
+const bodyKey = (j: Jmap, id: string) => `${j.accountId}|body|${id}`;
+/** The latest keywords and mailboxes seen in a list, newer than a prefetched body's. */
+const latest = new Map<string, { keywords: Record<string, boolean>; mailboxIds: Record<string, boolean>; at: number }>();
+
+function prefetchBodies(j: Jmap, emails: EmailSummary[]): void {
+  const ids: string[] = [];
+  let bytes = 0;
+  // Rows in view: the window's height less the headers, over the row height of MessageList.
+  const inView = Math.min(12, Math.max(1, Math.floor((window.innerHeight - 150) / (getPrefs().density === 'compact' ? 52 : 76))));
+  for (const e of emails.slice(0, inView)) {
+    if (e.size > BODY_MAX || bytes + e.size > BODY_BUDGET) continue;
+    bytes += e.size;
+    if (!has(bodyKey(j, e.id))) ids.push(e.id);
+  }
+  if (!ids.length) return;
+  const at = Date.now();
+  const all = fetchFull(j, ids).then((list) => new Map(list.map((e) => [e.id, e])));
+  for (const id of ids) {
+    put(bodyKey(j, id), all.then((m) => {
+      const email = m.get(id);
+      if (!email) throw new Error('not found');
+      return { email, at };
+    }), BODY_TTL, false);
+  }
+}
+
+/** After a change made here, a prefetched body may be stale (keywords, mailboxes). */
+function forgetBodies(j: Jmap, ids: string[]): void {
+  for (const id of ids) forget(bodyKey(j, id));
+}
+
+/**
+ * The first requests of the mail screen, sent as soon as the JMAP session is known (at sign-in,
+ * or at page load with this tab's session while /api/me answers): the first page of the folder
+ * `mailboxId` (RFC 8620 §3.7 Email/query + Email/get), then, in a second request so that the
+ * rows do not wait for the folder counts, Mailbox/get, Quota/get and Identity/get. `quiet401`: before the
+ * sign-in is confirmed, a 401 only means there is nothing to prefetch.
+ */
+export function startBoot(j: Jmap, mailboxId: string | null, quiet401 = false): void {
+  if (mailboxId) {
+    const filter = { inMailbox: mailboxId };
+    const collapse = getPrefs().conversations;
+    const key = pageKey(j, filter, 0, LIST_PAGE, collapse);
+    if (!has(key)) put(key, requestPage(j, filter, 0, LIST_PAGE, collapse, quiet401), BOOT_TTL);
+  }
+  if (has(`${j.accountId}|mailboxes`)) return;
+  const calls: [string, Record<string, unknown>, string][] = [['Mailbox/get', { accountId: j.accountId, ids: null, properties: MAILBOX_PROPS }, 'm']];
+  if (j.has(QUOTA)) calls.push(['Quota/get', { accountId: j.accountId, ids: null }, 'q']);
+  if (j.has(SUBMISSION)) calls.push(['Identity/get', { accountId: j.accountId, ids: null }, 'i']);
+  // Sent at once, after the list request: the server answers the list first, then computes the
+  // counts while the rows render.
+  const r = j.call(calls, [QUOTA, SUBMISSION], { quiet401 });
+  const part = <T>(id: string) => r.then((m) => {
+    const v = m.get(id);
+    if (!v || v.__error) throw v?.__error ?? new Error('no response');
+    return v as T;
+  });
+  put(`${j.accountId}|mailboxes`, part<{ list: Mailbox[] }>('m').then((v) => v.list), BOOT_TTL);
+  if (j.has(QUOTA)) put(`${j.accountId}|quota`, part('q'), BOOT_TTL);
+  if (j.has(SUBMISSION)) put(`${j.accountId}|identities`, part('i'), BOOT_TTL);
 }
