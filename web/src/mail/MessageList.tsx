@@ -1,6 +1,6 @@
-/** Virtualised message list (@tanstack/react-virtual), loading pages of Email/query on demand. */
+/** Windowed message list (fixed-height rows, useWindow.ts), loading pages of Email/query on demand. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useWindow } from './useWindow.ts';
 import type { Jmap } from '../api/jmap.ts';
 import { formatListDate, formatSize, t, tn } from '../i18n/index.ts';
 import { usePrefs } from '../prefs.ts';
@@ -102,8 +102,8 @@ export function MessageList(props: {
     for (const e of rows.current.values()) if (e.thread) scope.set(e.id, e.thread.scope);
     return [...new Set(ids.flatMap((id) => scope.get(id) ?? [id]))];
   };
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => rowHeight, overscan: 8 });
-  const items = virtualizer.getVirtualItems();
+  const virtualizer = useWindow({ count, rowHeight, parentRef, overscan: 8 });
+  const items = virtualizer.items;
 
   useEffect(() => {
     if (!items.length) return;
@@ -120,7 +120,7 @@ export function MessageList(props: {
   // Keep the open message visible when moving with j/k.
   useEffect(() => {
     if (!props.openId) return;
-    for (const [i, e] of rows.current) if (e.id === props.openId) virtualizer.scrollToIndex(i, { align: 'auto' });
+    for (const [i, e] of rows.current) if (e.id === props.openId) virtualizer.scrollToIndex(i);
   }, [props.openId]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (total === null) {
@@ -132,7 +132,7 @@ export function MessageList(props: {
   return (
     <div ref={parentRef} className={`message-list ${prefs.density}`} tabIndex={-1}>
       <p className="sr-only" role="status">{tn('list.count', count)}</p>
-      <ul aria-label={props.label} className="rows" style={{ height: virtualizer.getTotalSize() }}>
+      <ul aria-label={props.label} className="rows" style={{ height: virtualizer.totalSize }}>
         {items.map((v) => {
           const e = rows.current.get(v.index);
           return (
