@@ -123,7 +123,6 @@ export const en: Messages = {
   'reader.showImages': 'Show images',
   'reader.alwaysShow': 'Always for {sender}',
   'reader.bodyTitle': 'Content of the message “{subject}”',
-  'reader.earlier': '{n} earlier message(s) in the conversation',
   'reader.attachments': 'Attachments ({n})',
   'reader.unnamed': 'unnamed',
   'reader.dangerous': 'dangerous, do not open',

@@ -121,7 +121,6 @@ export const fr = {
   'reader.showImages': 'Afficher les images',
   'reader.alwaysShow': 'Toujours pour {sender}',
   'reader.bodyTitle': 'Contenu du message « {subject} »',
-  'reader.earlier': '{n} message(s) plus ancien(s) de la conversation',
   'reader.attachments': 'Pièces jointes ({n})',
   'reader.unnamed': 'sans nom',
   'reader.dangerous': 'dangereuse, ne pas ouvrir',

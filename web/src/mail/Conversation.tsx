@@ -2,11 +2,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatFullDate, formatListDate, t, tn } from '../i18n/index.ts';
-import { getPrefs, setPrefs, usePrefs } from '../prefs.ts';
+import { usePrefs } from '../prefs.ts';
 import type { ComposeRequest } from '../compose/types.ts';
 import { Icon } from '../ui/Icon.tsx';
 import { displayAddress, type EmailFull } from './data.ts';
-import { AddressList, Attachments, Banners, emailDocument, MessageFrame } from './Reader.tsx';
+import { AddressFields, Attachments, Banners, emailDocument, ImagesBar, MessageFrame } from './Reader.tsx';
 import { participantLine, visibleMembers } from './threads.ts';
 
 /** Ids unfolded when a conversation opens: the unread messages and the latest one. */
@@ -107,24 +107,9 @@ function ConversationMessage(props: { jmap: Jmap; email: EmailFull; expanded: bo
       <div id={bodyId} className="conv-body" hidden={!expanded}>
         {expanded && prepared && (
           <>
-            <dl className="addresses">
-              <AddressList label={t('reader.from')} list={email.from} />
-              <AddressList label={t('reader.to')} list={email.to} />
-              <AddressList label={t('reader.cc')} list={email.cc} />
-              <div className="addr-line"><dt>{t('reader.date')}</dt><dd><time dateTime={email.receivedAt}>{date}</time></dd></div>
-            </dl>
+            <AddressFields email={email} date={date} />
             <Banners verdict={verdict} email={email} />
-            {prepared.hasRemote && !showRemote && !blockAll && (
-              <div className="banner neutral images-bar" role="note">
-                <span>{t('reader.imagesBlocked')}</span>
-                <button type="button" className="btn small" onClick={() => setShowOnce(true)}>{t('reader.showImages')}</button>
-                {sender && (
-                  <button type="button" className="btn small" onClick={() => setPrefs({ trustedSenders: [...getPrefs().trustedSenders, sender] })}>
-                    {t('reader.alwaysShow', { sender: displayAddress(email.from?.[0]) })}
-                  </button>
-                )}
-              </div>
-            )}
+            {prepared.hasRemote && !showRemote && !blockAll && <ImagesBar email={email} sender={sender} onShowOnce={() => setShowOnce(true)} />}
             <MessageFrame html={prepared.doc} title={t('conv.bodyTitle', { sender: who, date })} />
             <Attachments jmap={jmap} parts={email.attachments} dangerous={verdict?.dangerousAttachments ?? []} idSuffix={`-${email.id}`} />
             <div className="conv-actions" role="group" aria-label={t('conv.actionsFor', { sender: who, date })}>

@@ -279,7 +279,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
         </section>
         {showReader && open && <section className="reader-pane" aria-label={t('reader.label')}>{prefs.conversations
           ? <Conversation jmap={jmap} email={open} thread={thread} hidden={hidden} actions={checked.size ? null : actionBar} onBack={closeEmail} onReply={(mode, source) => setCompose({ mode, source })} />
-          : <Reader jmap={jmap} email={open} thread={thread} actions={checked.size ? null : actionBar} onBack={closeEmail} />}</section>}
+          : <Reader jmap={jmap} email={open} actions={checked.size ? null : actionBar} onBack={closeEmail} />}</section>}
       </div>
     );
   }

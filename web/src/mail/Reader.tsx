@@ -7,7 +7,7 @@ import { displayAddress, type Address, type BodyPart, type EmailFull, type Verdi
 import { prepareHtml, shell, textToHtml } from './html.ts';
 import { Icon } from '../ui/Icon.tsx';
 
-export function AddressList({ label, list }: { label: string; list: Address[] | null }) {
+function AddressList({ label, list }: { label: string; list: Address[] | null }) {
   if (!list?.length) return null;
   return (
     <div className="addr-line">
@@ -162,24 +162,34 @@ export function emailDocument(jmap: Jmap, email: EmailFull, showRemote: boolean,
   return { doc: shell(body, showRemote, false), hasRemote };
 }
 
-/** An earlier message of the conversation, folded. */
-function ThreadItem({ jmap, email }: { jmap: Jmap; email: EmailFull }) {
-  const [open, setOpen] = useState(false);
-  const prefs = usePrefs();
-  const doc = useMemo(() => (open ? emailDocument(jmap, email, false, prefs.preferHtml).doc : ''), [open, jmap, email, prefs.preferHtml]);
+/** From, To, Cc and date of a message. */
+export function AddressFields({ email, date }: { email: EmailFull; date: string }) {
   return (
-    <li className="thread-item">
-      <button type="button" className="thread-head" aria-expanded={open} onClick={() => setOpen(!open)}>
-        <strong>{displayAddress(email.from?.[0])}</strong>
-        <time dateTime={email.receivedAt}>{formatFullDate(email.receivedAt)}</time>
-        {!open && <span className="muted row-preview">{email.preview}</span>}
-      </button>
-      {open && <MessageFrame html={doc} title={t('reader.bodyTitle', { subject: email.subject ?? '' })} />}
-    </li>
+    <dl className="addresses">
+      <AddressList label={t('reader.from')} list={email.from} />
+      <AddressList label={t('reader.to')} list={email.to} />
+      <AddressList label={t('reader.cc')} list={email.cc} />
+      <div className="addr-line"><dt>{t('reader.date')}</dt><dd><time dateTime={email.receivedAt}>{date}</time></dd></div>
+    </dl>
   );
 }
 
-export function Reader(props: { jmap: Jmap; email: EmailFull; thread?: EmailFull[]; actions: React.ReactNode; onBack: () => void }) {
+/** "Images blocked" bar: show them once, or always for this sender. */
+export function ImagesBar({ email, sender, onShowOnce }: { email: EmailFull; sender: string; onShowOnce: () => void }) {
+  return (
+    <div className="banner neutral images-bar" role="note">
+      <span>{t('reader.imagesBlocked')}</span>
+      <button type="button" className="btn small" onClick={onShowOnce}>{t('reader.showImages')}</button>
+      {sender && (
+        <button type="button" className="btn small" onClick={() => setPrefs({ trustedSenders: [...getPrefs().trustedSenders, sender] })}>
+          {t('reader.alwaysShow', { sender: displayAddress(email.from?.[0]) })}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Reader(props: { jmap: Jmap; email: EmailFull; actions: React.ReactNode; onBack: () => void }) {
   const { jmap, email } = props;
   const prefs = usePrefs();
   const sender = email.from?.[0]?.email?.toLowerCase() ?? '';
@@ -202,30 +212,10 @@ export function Reader(props: { jmap: Jmap; email: EmailFull; thread?: EmailFull
       </div>
       <header className="reader-head">
         <h1 id="reader-subject" tabIndex={-1}>{subject}</h1>
-        <dl className="addresses">
-          <AddressList label={t('reader.from')} list={email.from} />
-          <AddressList label={t('reader.to')} list={email.to} />
-          <AddressList label={t('reader.cc')} list={email.cc} />
-          <div className="addr-line"><dt>{t('reader.date')}</dt><dd><time dateTime={email.receivedAt}>{formatFullDate(email.sentAt ?? email.receivedAt)}</time></dd></div>
-        </dl>
+        <AddressFields email={email} date={formatFullDate(email.sentAt ?? email.receivedAt)} />
       </header>
-      {props.thread && props.thread.length > 1 && (
-        <ol className="thread" aria-label={t('reader.earlier', { n: props.thread.length - 1 })}>
-          {props.thread.filter((e) => e.id !== email.id).map((e) => <ThreadItem key={e.id} jmap={jmap} email={e} />)}
-        </ol>
-      )}
       <Banners verdict={verdict} email={email} />
-      {prepared.hasRemote && !showRemote && !blockAll && (
-        <div className="banner neutral images-bar" role="note">
-          <span>{t('reader.imagesBlocked')}</span>
-          <button type="button" className="btn small" onClick={() => setShowOnce(true)}>{t('reader.showImages')}</button>
-          {sender && (
-            <button type="button" className="btn small" onClick={() => setPrefs({ trustedSenders: [...getPrefs().trustedSenders, sender] })}>
-              {t('reader.alwaysShow', { sender: displayAddress(email.from?.[0]) })}
-            </button>
-          )}
-        </div>
-      )}
+      {prepared.hasRemote && !showRemote && !blockAll && <ImagesBar email={email} sender={sender} onShowOnce={() => setShowOnce(true)} />}
       <MessageFrame html={prepared.doc} title={t('reader.bodyTitle', { subject })} />
       <Attachments jmap={jmap} parts={email.attachments} dangerous={verdict?.dangerousAttachments ?? []} />
     </article>
