@@ -10,8 +10,13 @@ export class Selected {
   readonly name: string;
   readonly readOnly: boolean;
   readonly uidValidity: number;
-  /** uids[n - 1] is the UID of message sequence number n (ascending). */
-  uids: Uid[];
+  /**
+   * uids[n - 1] is the UID of message sequence number n (ascending). Read-only: at SELECT it is the
+   * process-wide cached list (uid-cache.ts), shared by every session of the mailbox (800 KB for
+   * 100 000 messages), and it is copied on the first change (append, remove).
+   */
+  uids: readonly Uid[];
+  #owned = false;
   /** Highest modseq whose flag changes this session has been told about. */
   modseq: ModSeq;
   /** RFC 5182: the result of the last SEARCH RETURN (SAVE), as UIDs. */
@@ -19,13 +24,22 @@ export class Selected {
   /** Expunged UIDs not yet reported (RFC 9051 §7.5.1: held during FETCH, STORE and SEARCH). */
   held = new Set<number>();
 
-  constructor(init: { id: MailboxId; name: string; readOnly: boolean; uidValidity: number; uids: Uid[]; modseq: ModSeq }) {
+  constructor(init: { id: MailboxId; name: string; readOnly: boolean; uidValidity: number; uids: readonly Uid[]; modseq: ModSeq }) {
     this.id = init.id;
     this.name = init.name;
     this.readOnly = init.readOnly;
     this.uidValidity = init.uidValidity;
     this.uids = init.uids;
     this.modseq = init.modseq;
+  }
+
+  /** Adds new messages at the end (copy-on-write of a shared list). */
+  append(uids: readonly Uid[]): void {
+    if (!uids.length) return;
+    const own = this.#owned ? (this.uids as Uid[]) : this.uids.slice();
+    for (const u of uids) own.push(u);
+    this.uids = own;
+    this.#owned = true;
   }
 
   get exists(): number {
@@ -68,10 +82,13 @@ export class Selected {
     const drop = new Set(gone);
     for (const u of gone) this.held.delete(u);
     const seqs: number[] = [];
+    const kept: Uid[] = [];
     this.uids.forEach((u, i) => {
       if (drop.has(u)) seqs.push(i + 1);
+      else kept.push(u);
     });
-    this.uids = this.uids.filter((u) => !drop.has(u));
+    this.uids = kept;
+    this.#owned = true;
     return seqs.reverse();
   }
 }

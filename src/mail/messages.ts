@@ -27,11 +27,94 @@ export interface PlacementRow {
 export async function listUids(store: Store, account: AccountId, mailbox: MailboxId): Promise<Uid[]> {
   // One aggregated string instead of one row object per message: SELECT of a 100 000-message
   // mailbox stays a few milliseconds of JavaScript (ARCHITECTURE.md "Keeping the event loop free").
-  const agg = store.dialect === 'postgres' ? sql<string | null>`string_agg(uid::text, ',' ORDER BY uid)` : sql<string | null>`group_concat(uid, ',' ORDER BY uid)`;
+  // SQLite: no ORDER BY inside group_concat, which sorts in a temporary B-tree (38–110 ms for
+  // 100 000 UIDs instead of 12–20); the covering index mm_status yields UID order, checked below.
+  const agg = store.dialect === 'postgres' ? sql<string | null>`string_agg(uid::text, ',' ORDER BY uid)` : sql<string | null>`group_concat(uid, ',')`;
   const row = await store.db.selectFrom('mailbox_messages').select(agg.as('uids')).where('mailbox_id', '=', mailbox).where('account_id', '=', account).where('expunged_modseq', 'is', null).executeTakeFirst();
   const text = row?.uids;
   if (!text) return [];
-  return text.split(',').map((u) => Number(u) as Uid);
+  // Digits read in one pass (2–3 ms for 100 000 UIDs instead of 7–12 for split and Number).
+  const out: Uid[] = [];
+  let n = 0;
+  let sorted = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 44) n = n * 10 + (c - 48);
+    else {
+      if (out.length && n <= out[out.length - 1]!) sorted = false;
+      out.push(n as Uid);
+      n = 0;
+    }
+  }
+  if (out.length && n <= out[out.length - 1]!) sorted = false;
+  out.push(n as Uid);
+  return sorted ? out : out.sort((a, b) => a - b);
+}
+
+function ascending(xs: readonly number[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i]! <= xs[i - 1]!) return false;
+  return true;
+}
+
+/** UID, modseq and stored flags (space-separated atoms, '' for none) of a chunk of placements. */
+export interface FlagChunk {
+  uids: Uid[];
+  modseqs: ModSeq[];
+  flags: string[];
+}
+
+/**
+ * fetchFlags for IMAP's `UID FETCH 1:* (FLAGS)` answer, without one object per message: on SQLite
+ * each chunk is one group_concat string ("uid modseq flags" lines) cut into three arrays (the
+ * row objects and flag arrays cost 2–4× more for 100 000 messages). Ascending UIDs, like fetchFlags.
+ */
+export async function* fetchFlagChunks(store: Store, account: AccountId, mailbox: MailboxId, uids: readonly UidRange[] | 'all', opts: { changedSince?: ModSeq; chunkSize?: number } = {}): AsyncGenerator<FlagChunk> {
+  if (store.dialect !== 'sqlite') {
+    for await (const rows of fetchFlags(store, account, mailbox, uids, opts)) yield { uids: rows.map((r) => r.uid), modseqs: rows.map((r) => r.modseq), flags: rows.map((r) => r.flags.join(' ')) };
+    return;
+  }
+  const size = Math.max(1, Math.min(opts.chunkSize ?? 5000, 20000));
+  const batches = uids === 'all' ? [{ between: { start: 1, end: Number.MAX_SAFE_INTEGER } }] : rangeBatches(uids);
+  for (const batch of batches) {
+    let from = 'between' in batch ? batch.between.start : 0;
+    for (;;) {
+      const q = flagRows(store, account, mailbox, batch, from, size, opts.changedSince);
+      const row = await store.db
+        .selectFrom(q.as('x'))
+        .select([sql<string | null>`group_concat("x"."uid" || ' ' || "x"."modseq" || ' ' || "x"."flags", char(10))`.as('t'), sql<number>`count(*)`.as('n')])
+        .executeTakeFirst();
+      const chunk = flagChunk(row?.t ?? null);
+      if (chunk.uids.length) yield chunk;
+      if ('in' in batch || Number(row?.n ?? 0) < size) break;
+      from = chunk.uids[chunk.uids.length - 1]! + 1;
+    }
+  }
+}
+
+/** Live placements of one batch of `rangeBatches` (a list, or a range read `size` rows at a time from `from`), by UID. */
+function flagRows(store: Store, account: AccountId, mailbox: MailboxId, batch: ReturnType<typeof rangeBatches>[number], from: number, size: number, changedSince: ModSeq | undefined) {
+  let q = store.db.selectFrom('mailbox_messages').select(['uid', 'flags', 'modseq']).where('mailbox_id', '=', mailbox).where('account_id', '=', account).where('expunged_modseq', 'is', null).orderBy('uid');
+  if (changedSince !== undefined) q = q.where('modseq', '>', changedSince);
+  return 'in' in batch ? q.where('uid', 'in', batch.in) : q.where('uid', '>=', from).where('uid', '<=', batch.between.end).limit(size);
+}
+
+/** "uid modseq flags" lines → a FlagChunk, ascending by UID. */
+function flagChunk(text: string | null): FlagChunk {
+  const out: FlagChunk = { uids: [], modseqs: [], flags: [] };
+  if (!text) return out;
+  for (const line of text.split('\n')) {
+    const a = line.indexOf(' ');
+    const b = line.indexOf(' ', a + 1);
+    const f = line.slice(b + 1);
+    out.uids.push(Number(line.slice(0, a)) as Uid);
+    out.modseqs.push(Number(line.slice(a + 1, b)) as ModSeq);
+    // Stored flags are single-space separated; anything else is normalised as parseFlags does.
+    out.flags.push(f === '' || (f[0] !== ' ' && f[f.length - 1] !== ' ' && !f.includes('  ')) ? f : parseFlags(f).join(' '));
+  }
+  if (ascending(out.uids)) return out;
+  // The subquery's ORDER BY gives UID order in practice; SQL does not promise it to group_concat.
+  const order = out.uids.map((_, i) => i).sort((i, j) => out.uids[i]! - out.uids[j]!);
+  return { uids: order.map((i) => out.uids[i]!), modseqs: order.map((i) => out.modseqs[i]!), flags: order.map((i) => out.flags[i]!) };
 }
 
 /**
@@ -94,10 +177,7 @@ export async function* fetchFlags(store: Store, account: AccountId, mailbox: Mai
   for (const batch of batches) {
     let from = 'between' in batch ? batch.between.start : 0;
     for (;;) {
-      let q = store.db.selectFrom('mailbox_messages').select(['uid', 'flags', 'modseq']).where('mailbox_id', '=', mailbox).where('account_id', '=', account).where('expunged_modseq', 'is', null).orderBy('uid');
-      if (opts.changedSince !== undefined) q = q.where('modseq', '>', opts.changedSince);
-      q = 'in' in batch ? q.where('uid', 'in', batch.in) : q.where('uid', '>=', from).where('uid', '<=', batch.between.end).limit(size);
-      const rows = await q.execute();
+      const rows = await flagRows(store, account, mailbox, batch, from, size, opts.changedSince).execute();
       if (rows.length) yield rows.map((r) => ({ uid: Number(r.uid) as Uid, flags: parseFlags(r.flags), modseq: Number(r.modseq) as ModSeq }));
       if ('in' in batch || rows.length < size) break;
       from = Number(rows[rows.length - 1].uid) + 1;

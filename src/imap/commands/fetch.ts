@@ -2,9 +2,9 @@
  *  RFC 9051 §6.4.5 and §7.5.2, RFC 3516 (BINARY), RFC 7162 §3.1.4 (CHANGEDSINCE) and §3.2.6 (VANISHED), RFC 8474 §5.3 (EMAILID, THREADID). */
 import type { MimePart, ImapEnvelope } from '../../mime/types.ts';
 import { decodePartBody, findPart, headerFields, isKnownEncoding, sectionRange, sliceRange } from '../../mime/index.ts';
-import { addFlags, fetchFlags, fetchPlacements, type PlacementRow } from '../../mail/messages.ts';
+import { addFlags, fetchFlagChunks, fetchPlacements, type PlacementRow } from '../../mail/messages.ts';
 import { vanishedSince } from '../../mail/changes.ts';
-import { atom, formatDateTime, formatFlagFetch, type Value } from '../proto/format.ts';
+import { atom, formatDateTime, formatFlagLine, type Value } from '../proto/format.ts';
 import { bodyStructureValue, envelopeValue, fetchItemName } from '../proto/body.ts';
 import type { FetchAtt, Partial, Section } from '../proto/types.ts';
 import { toRanges } from '../selected.ts';
@@ -110,16 +110,24 @@ export const fetch: Command<'FETCH'> = {
     }
     const changedSince = (a.changedSince ?? undefined) as ModSeq | undefined;
     // UID / FLAGS / MODSEQ only (a client's flag resync, `UID FETCH 1:* (FLAGS)`): read from the
-    // placements' covering index, without the emails, 5 000 rows at a time.
+    // placements' covering index, without the emails, 5 000 rows at a time, one string per row.
     if (atts.every((x) => x.kind === 'UID' || x.kind === 'FLAGS' || x.kind === 'MODSEQ')) {
       const ranges = uids.length === sel.exists ? 'all' : toRanges(uids);
       const kinds = atts.map((x) => x.kind as 'UID' | 'FLAGS' | 'MODSEQ');
-      for await (const rows of fetchFlags(store, account, sel.id, ranges, { changedSince })) {
+      // Rows and the sequence map are both ascending: one forward walk finds each sequence number.
+      let at = 0;
+      let prev = 0;
+      for await (const ch of fetchFlagChunks(store, account, sel.id, ranges, { changedSince })) {
+        const map = sel.uids;
         let text = '';
-        for (const r of rows) {
-          const seq = sel.seqOf(r.uid);
-          if (!seq) continue;
-          text += formatFlagFetch(seq, kinds.map((k) => (k === 'FLAGS' ? ['FLAGS', r.flags] : [k, k === 'UID' ? r.uid : r.modseq])));
+        for (let i = 0; i < ch.uids.length; i++) {
+          const uid = ch.uids[i]!;
+          if (uid < prev) at = 0;
+          prev = uid;
+          while (at < map.length && map[at]! < uid) at++;
+          // Not in the map: committed after the last sync (announced later by EXISTS).
+          if (map[at] !== uid) continue;
+          text += formatFlagLine(at + 1, kinds, uid, ch.flags[i]!, ch.modseqs[i]!);
         }
         s.sendText(text);
       }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapEnvelope, MimePart } from '../../mime/types.ts';
 import { bodyStructureValue, envelopeValue, fetchItemName } from './body.ts';
-import { atom, codes, formatDateTime, formatFlagFetch, formatResponse, formatValue, type Response, type ThreadNode } from './format.ts';
+import { atom, codes, formatDateTime, formatFlagFetch, formatFlagLine, formatResponse, formatValue, type Response, type ThreadNode } from './format.ts';
 import { decodeMutf7, encodeMutf7, decodeMailboxName } from './mutf7.ts';
 import { compressNumbers } from './sequence.ts';
 
@@ -145,5 +145,15 @@ test('formatFlagFetch writes the same octets as the general formatter', () => {
   for (const [seq, uid, flags, modseq] of cases) {
     assert.equal(formatFlagFetch(seq, [['UID', uid], ['FLAGS', flags], ['MODSEQ', modseq]]), formatResponse({ type: 'fetch', seq, items: [['UID', uid], ['FLAGS', flags.map(atom)], ['MODSEQ', [modseq]]] }).toString());
     assert.equal(formatFlagFetch(seq, [['FLAGS', flags]]), formatResponse({ type: 'fetch', seq, items: [['FLAGS', flags.map(atom)]] }).toString());
+  }
+});
+
+test('formatFlagLine (stored flags text) writes the same octets as the general formatter, in the asked order', () => {
+  const cases: [number, number, string[], number][] = [[1, 1, [], 1], [42, 1001, ['\\Seen', '\\Flagged', '$Junk'], 99], [7, 3, ['$Forwarded'], 12345678901]];
+  for (const [seq, uid, flags, modseq] of cases) {
+    const text = flags.join(' ');
+    assert.equal(formatFlagLine(seq, ['UID', 'FLAGS', 'MODSEQ'], uid, text, modseq), formatResponse({ type: 'fetch', seq, items: [['UID', uid], ['FLAGS', flags.map(atom)], ['MODSEQ', [modseq]]] }).toString());
+    assert.equal(formatFlagLine(seq, ['FLAGS', 'UID'], uid, text, modseq), formatResponse({ type: 'fetch', seq, items: [['FLAGS', flags.map(atom)], ['UID', uid]] }).toString());
+    assert.equal(formatFlagLine(seq, ['MODSEQ'], uid, text, modseq), formatResponse({ type: 'fetch', seq, items: [['MODSEQ', [modseq]]] }).toString());
   }
 });

@@ -289,6 +289,20 @@ export function formatFlagFetch(seq: number, items: readonly (readonly ['UID' | 
   return out + ')\r\n';
 }
 
+/**
+ * The same line as formatFlagFetch from one stored row, without building items: `flags` is the
+ * stored space-separated list (valid atoms, '' for none). FETCH's UID/FLAGS/MODSEQ fast path.
+ */
+export function formatFlagLine(seq: number, kinds: readonly ('UID' | 'FLAGS' | 'MODSEQ')[], uid: number, flags: string, modseq: number): string {
+  let out = `* ${seq} FETCH (`;
+  for (let i = 0; i < kinds.length; i++) {
+    const k = kinds[i];
+    if (i) out += ' ';
+    out += k === 'UID' ? `UID ${uid}` : k === 'FLAGS' ? `FLAGS (${flags})` : `MODSEQ (${modseq})`;
+  }
+  return out + ')\r\n';
+}
+
 /** A single value as bytes (no CRLF), for tests and for callers composing their own lines. */
 export function formatValue(v: Value, opts: FormatOptions = { utf8: false }): Buffer {
   const o = new Out();

@@ -37,6 +37,10 @@ type State =
 
 const LF = 0x0a;
 const CR = 0x0d;
+// Shared by every receiver: an idle connection keeps neither its own empty Buffer nor its last
+// chunk from the socket (released once consumed), nor a state object of its own.
+const EMPTY = Buffer.alloc(0);
+const LINE: State = Object.freeze({ s: 'line' });
 
 /** Feed bytes with push(); pull events with next() until it returns need-more. */
 export class Receiver {
@@ -47,9 +51,9 @@ export class Receiver {
    * sign-in, so an unauthenticated client cannot make the server read 50 MiB.
    */
   appendAllowed = true;
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
   #pos = 0;
-  #state: State = { s: 'line' };
+  #state: State = LINE;
   #segments: Segment[] = [];
   #tag: string | null = null;
   #name = '';
@@ -79,6 +83,20 @@ export class Receiver {
 
   /** Read one raw line (CRLF stripped), for IDLE's DONE and AUTHENTICATE continuation data. */
   nextLine(): ReceiverEvent {
+    const ev = this.#nextLine();
+    this.#release();
+    return ev;
+  }
+
+  /** Drops the reference to a fully consumed chunk (lines already returned keep their own). */
+  #release(): void {
+    if (this.#pos >= this.#buf.length && this.#buf !== EMPTY) {
+      this.#buf = EMPTY;
+      this.#pos = 0;
+    }
+  }
+
+  #nextLine(): ReceiverEvent {
     if (this.#state.s === 'closed') return { kind: 'need-more' };
     const line = this.#takeLine();
     if (line === null) return { kind: 'need-more' };
@@ -88,6 +106,12 @@ export class Receiver {
 
   /** The next event from the buffered bytes. */
   next(): ReceiverEvent {
+    const ev = this.#next();
+    this.#release();
+    return ev;
+  }
+
+  #next(): ReceiverEvent {
     for (;;) {
       const st = this.#state;
       switch (st.s) {
@@ -102,7 +126,7 @@ export class Receiver {
           if (st.remaining > 0) return { kind: 'need-more' };
           if (st.s === 'literal') {
             this.#segments.push({ literal: true, data: Buffer.concat(st.chunks), binary: st.binary });
-            this.#state = { s: 'line' };
+            this.#state = LINE;
           } else this.#state = { s: 'skip-line' };
           continue;
         }
@@ -187,7 +211,7 @@ export class Receiver {
     if (lit && !lit.sync) {
       if (lit.size > this.limits.maxAppendLiteral) return this.#fatal(new ImapProtoError('IMAP_TOOBIG', 'literal too big'), 'TOOBIG');
       this.#state = { s: 'skip-literal', remaining: lit.size };
-    } else this.#state = { s: 'line' };
+    } else this.#state = LINE;
     return null;
   }
 
@@ -210,14 +234,14 @@ export class Receiver {
     this.#name = '';
     this.#literals = 0;
     this.#bytes = 0;
-    this.#state = { s: 'line' };
+    this.#state = LINE;
   }
 
   #fatal(error: ImapProtoError, code: 'TOOBIG' | null = null): ReceiverEvent {
     const tag = error.tag ?? this.#tag;
     this.#reset();
     this.#state = { s: 'closed' };
-    this.#buf = Buffer.alloc(0);
+    this.#buf = EMPTY;
     this.#pos = 0;
     return { kind: 'error', tag, status: 'BAD', code, fatal: true, error };
   }
