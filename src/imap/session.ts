@@ -42,7 +42,9 @@ const PREAUTH_TIMEOUT_MS = 60_000;
 const IDLE_TIMEOUT_MS = 31 * 60_000;
 
 export class Session {
-  readonly id: SessionId = randomUUID() as SessionId;
+  // randomUUID() returns a rope of 14 concatenated pieces (450 octets kept for the life of the
+  // connection); the Buffer round trip makes it one flat 36-octet string.
+  readonly id: SessionId = Buffer.from(randomUUID(), 'latin1').toString('latin1') as SessionId;
   readonly ctx: AppContext;
   readonly ip: string;
   readonly opts: SessionOptions;
@@ -65,6 +67,12 @@ export class Session {
   #closed = false;
   /** RFC 4978: the compressors once COMPRESS DEFLATE succeeded. */
   #output: Output;
+  /** Highest MODSEQ sent in an untagged FETCH during the current command (QRESYNC sessions). */
+  #modseqSent = 0;
+  /** The modseq the oldest held expunge was read from: every held one is above it. */
+  #heldFloor = 0;
+  /** Modseq of this session's last own change to the selected mailbox. */
+  #own: { sel: Selected | null; modseq: number } = { sel: null, modseq: 0 };
 
   constructor(ctx: AppContext, socket: Socket, opts: SessionOptions) {
     this.ctx = ctx;
@@ -109,6 +117,9 @@ export class Session {
 
   send(r: Response): void {
     if (this.#closed) return;
+    if (r.type === 'fetch' && this.enabled.has('QRESYNC')) {
+      for (const [name, v] of r.items) if (name === 'MODSEQ' && Array.isArray(v) && typeof v[0] === 'number') this.#modseqSent = Math.max(this.#modseqSent, v[0]);
+    }
     this.#output.write(formatResponse(r, { utf8: this.utf8 }));
   }
 
@@ -179,8 +190,13 @@ export class Session {
   }
 
   #onChange(c: StateChange): void {
-    if (c.account !== this.account || c.origin === this.id) return;
+    if (c.account !== this.account) return;
     const sel = this.selected;
+    // This session's own change, reported by its own responses (RFC 7162 §6 resync point below).
+    if (c.origin === this.id) {
+      if (sel && (!c.mailboxes || c.mailboxes.has(sel.id))) this.#own = { sel, modseq: Math.max(this.#own.sel === sel ? this.#own.modseq : 0, c.modseq) };
+      return;
+    }
     if (sel && c.mailboxes && !c.mailboxes.has(sel.id)) return;
     // Coalesced: one flag, however many commits arrive before the next sync.
     this.#dirty = true;
@@ -285,7 +301,23 @@ export class Session {
     // RFC 9051 §7.5.1: no EXPUNGE while answering FETCH, STORE or SEARCH (UID variants may).
     const uid = 'uid' in req.args && req.args.uid === true;
     const holdExpunge = !uid && (req.command === 'FETCH' || req.command === 'STORE' || req.command === 'SEARCH' || req.command === 'SORT' || req.command === 'THREAD');
+    const qresync = this.enabled.has('QRESYNC') && this.selected !== null && done.status === 'OK';
     if (!done.skipSync) await this.sync(!holdExpunge).catch((e) => this.ctx.log.warn({ err: (e as Error).message, cid: this.id }, 'imap.sync.failed'));
+    if (qresync && this.selected) {
+      // RFC 7162 §6, §3.2: without a HIGHESTMODSEQ code the client resumes from the highest MODSEQ
+      // it saw, and would never hear of an expunge still held back (§7.5.1) or read before that
+      // MODSEQ was sent. The safe point: everything at or below it has been reported. With nothing
+      // held and no other session's change pending, this session's own changes (all reported in
+      // its responses; others committed before them were signalled first) move it forward.
+      const sel = this.selected;
+      const own = this.#own.sel === sel ? this.#own.modseq : 0;
+      const safe = sel.held.size ? Math.min(this.#heldFloor, sel.modseq) : this.#dirty ? sel.modseq : Math.max(sel.modseq, own);
+      // RFC 7162 §3.2.7, §3.2.9, RFC 6851 §4.4: EXPUNGE, UID EXPUNGE and MOVE give a QRESYNC client
+      // the new HIGHESTMODSEQ in their tagged OK.
+      if ((req.command === 'EXPUNGE' || req.command === 'MOVE') && !done.code) done = { ...done, code: `HIGHESTMODSEQ ${safe}` };
+      else if (this.#modseqSent > safe) this.send({ type: 'untagged', status: 'OK', code: `HIGHESTMODSEQ ${safe}`, text: 'resynchronize from here' });
+    }
+    this.#modseqSent = 0;
     this.send({ type: 'tagged', tag: req.tag, status: done.status, code: done.code, text: done.text });
     if (done.after) {
       // STARTTLS and COMPRESS change the stream: the tagged OK leaves first, as plain octets.
@@ -324,6 +356,7 @@ export class Session {
       const since = sel.modseq;
       const v = await vanishedSince(store, account, sel.id, since);
       const gone = v.complete ? v.uids.filter((u) => sel.seqOf(u) > 0) : await this.#goneByList(sel);
+      if (!sel.held.size && gone.length) this.#heldFloor = since;
       for (const u of gone) sel.held.add(u);
       const last = sel.uids.length ? sel.uids[sel.uids.length - 1]! : 0;
       const fresh: Uid[] = [];
@@ -337,7 +370,7 @@ export class Session {
       // its sequence number (held) and new messages are still announced after it.
       if (allowExpunge) this.#flushHeld(sel);
       if (fresh.length) {
-        for (const u of fresh) sel.uids.push(u);
+        sel.append(fresh);
         this.send({ type: 'exists', count: sel.exists });
       }
       for (const r of flagRows) {
@@ -369,8 +402,12 @@ export class Session {
     const sel = this.selected;
     if (!sel || !uids.length) return;
     if (this.enabled.has('QRESYNC')) {
-      sel.remove(uids);
-      this.send({ type: 'vanished', earlier: false, uids: [...uids] });
+      // RFC 7162 §3.2.10.2: VANISHED (no EARLIER) names only messages announced by EXISTS and not
+      // yet expunged — the client decrements its count once per UID. EXPUNGE can remove a \Deleted
+      // message another session added that this one has not heard of yet: left out.
+      const known = uids.filter((u) => sel.seqOf(u) > 0);
+      sel.remove(known);
+      if (known.length) this.send({ type: 'vanished', earlier: false, uids: known });
       return;
     }
     for (const seq of sel.remove(uids)) this.send({ type: 'expunge', seq });
