@@ -40,6 +40,9 @@ export interface StartOptions {
   workers?: boolean;
   /** Serve the web client (and build it when stale)? Default true. */
   web?: boolean;
+  /** Start the inspection and blob-writer threads before answering (`serve`); otherwise they start
+   *  with the first message, which is inspected and written on the event loop meanwhile. */
+  warmThreads?: boolean;
 }
 
 function loadPolicy(config: Config): SecurityPolicy {
@@ -94,6 +97,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     if (config.smtpPort) {
       const inspect = createInboundInspector({ store, log, hostname: config.hostname, policy: ctx.securityPolicy as SecurityPolicy, resolver: (name, rrtype) => ctx.resolver.resolve(name, rrtype) });
       closers.push(inspect.close);
+      if (opts.warmThreads) await Promise.all([inspect.whenReady(), ctx.blobs.whenReady?.()]);
       const mx = await startMxServer(ctx, { port: config.smtpPort, inspect });
       ports.smtp = mx.port;
       closers.push(mx.close);

@@ -24,4 +24,6 @@ export interface BlobStore {
   list(olderThanMs: number): AsyncIterable<BlobId>;
   /** Stop background writers, if any. */
   close?(): Promise<void>;
+  /** Resolves once background writers, if any, have started. */
+  whenReady?(): Promise<void>;
 }

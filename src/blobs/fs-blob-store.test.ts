@@ -15,7 +15,7 @@ for (const writers of [0, 2]) {
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const store = new FsBlobStore(root, { writers });
   t.after(() => store.close());
-  await store.writersReady();
+  await store.whenReady();
   const datas = Array.from({ length: 40 }, (_, i) => Buffer.from(`message ${i}\r\n`.repeat(1000 + i)));
   const got = await Promise.all([...datas, datas[0]].map((d) => store.put(d)));
   for (const [i, d] of datas.entries()) {
@@ -32,7 +32,7 @@ for (const writers of [0, 2]) {
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const store = new FsBlobStore(root, { writers });
   t.after(() => store.close());
-  await store.writersReady();
+  await store.whenReady();
   const data = Buffer.from('x');
   const id = createHash('sha256').update(data).digest('hex');
   // A file where the blob's directory should be: mkdir fails.
@@ -50,7 +50,7 @@ test('writes queued to a writer thread that dies are done on the event loop, and
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const store = new FsBlobStore(root, { writers: 1 });
   t.after(() => store.close());
-  await store.writersReady();
+  await store.whenReady();
   await store.put(Buffer.from('first'));
   assert.equal(store.writerThreads().length, 1);
   const datas = Array.from({ length: 10 }, (_, i) => Buffer.from(`queued ${i}`.repeat(2000)));

@@ -28,8 +28,8 @@ export class FsBlobStore implements BlobStore {
     return this.#writers?.threads() ?? [];
   }
 
-  /** Resolves once the writer threads run (tests). */
-  async writersReady(): Promise<void> {
+  /** Resolves once the writer threads run. */
+  async whenReady(): Promise<void> {
     await this.#writers?.whenReady();
   }
 

@@ -5,7 +5,7 @@ import { countAdmins, createAccount } from '../accounts/service.ts';
 import { seedDemo } from './demo.ts';
 
 export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
-  const app = await startApp(config);
+  const app = await startApp(config, { warmThreads: true });
   const { ctx } = app;
   if ((await countAdmins(ctx.store)) === 0) {
     const admin = await createAccount(ctx.store, { domain: config.domain, firstName: 'Administrateur', lastName: 'Préau', role: 'admin', address: `admin@${config.domain}` });

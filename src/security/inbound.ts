@@ -66,7 +66,7 @@ export function cachingResolver(resolve: DnsResolver, now: () => number = Date.n
   }
 }
 
-export function createInboundInspector(deps: { store: Store; log: Logger; hostname: string; policy: SecurityPolicy; resolver?: DnsResolver; workers?: number }): InboundInspector & { close(): Promise<void> } {
+export function createInboundInspector(deps: { store: Store; log: Logger; hostname: string; policy: SecurityPolicy; resolver?: DnsResolver; workers?: number }): InboundInspector & { close(): Promise<void>; whenReady(): Promise<void> } {
   const { store, log, hostname, policy } = deps;
   // One cache per inspector (per server): see cachingResolver.
   const resolver = deps.resolver && cachingResolver(deps.resolver);
@@ -91,5 +91,5 @@ export function createInboundInspector(deps: { store: Store; log: Logger; hostna
     }
     return { action: domainVerdict.action === 'junk' ? 'junk' : 'inbox', keywords: keywordsFor(domainVerdict), verdict: storedVerdict(domainVerdict), perAccount, final: { raw: core.raw, parsed: core.parsed, searchDocument: core.searchDocument } };
   };
-  return Object.assign(inspect, { close: () => pool.close() });
+  return Object.assign(inspect, { close: () => pool.close(), whenReady: () => pool.whenReady() });
 }

@@ -10,6 +10,9 @@ import type { DnsResolver } from './auth.ts';
 import type { SecurityPolicy } from './policy.ts';
 import { inspectCore, type CoreInput, type CoreResult } from './inspect-core.ts';
 
+/** Messages queued to one worker beyond which the next is inspected on the main thread. */
+const QUEUE_PER_WORKER = 2;
+
 export interface InspectPool {
   run(input: CoreInput): Promise<CoreResult>;
   /** The live workers (tests). */
@@ -81,7 +84,9 @@ export function createInspectPool(opts: { policy: SecurityPolicy; resolver?: Dns
       // The least busy live worker that has started.
       let best: Slot | null = null;
       for (const s of slots) if (s.ready && !s.dead && (!best || s.pending.size < best.pending.size)) best = s;
-      if (!best) return inline(input);
+      // Every worker already has enough queued: inspect here rather than wait behind them (the
+      // event loop has time to spare; queueing only adds latency).
+      if (!best || best.pending.size >= QUEUE_PER_WORKER) return inline(input);
       const slot = best;
       return new Promise((resolve, reject) => {
         const id = nextId++;
