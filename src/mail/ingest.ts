@@ -139,12 +139,8 @@ async function insertPrepared(tx: WriteTx, p: Prepared): Promise<{ delivered: In
   // that someone has room before writing a body for no one, then read quota per chunk.
   let firstRoom: Set<number> | undefined;
   if (input.enforceQuota !== false) {
-    if (accounts.length <= CHUNK) {
-      firstRoom = await accountsWithRoom(tx, accounts, size);
-      if (!firstRoom.size) return { delivered: [], overQuota: accounts };
-    } else if (!(await tx.db.selectFrom('accounts').select('id').where('id', 'in', accounts).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst())) {
-      return { delivered: [], overQuota: accounts };
-    }
+    firstRoom = await accountsWithRoom(tx, accounts.slice(0, CHUNK), size);
+    if (!firstRoom.size && !(await anyWithRoom(tx, accounts.slice(CHUNK), size))) return { delivered: [], overQuota: accounts };
   }
   const bodyId = await upsertBody(tx, blob.id, parsed, input.searchDocument);
   const delivered: IngestDelivery[] = [];
@@ -212,6 +208,15 @@ interface ChunkCtx {
   enforce: boolean;
   /** Accounts of this chunk with room for the message, when already read. */
   room?: Set<number>;
+}
+
+/** Has any of `accounts` (any number) room for `size` more bytes? */
+async function anyWithRoom(tx: WriteTx, accounts: AccountId[], size: number): Promise<boolean> {
+  for (let i = 0; i < accounts.length; i += CHUNK) {
+    const part = accounts.slice(i, i + CHUNK);
+    if (await tx.db.selectFrom('accounts').select('id').where('id', 'in', part).where(sql<boolean>`used_bytes + ${size} <= quota_bytes`).executeTakeFirst()) return true;
+  }
+  return false;
 }
 
 /** Accounts (up to CHUNK) whose quota leaves room for `size` more bytes. */
