@@ -6,7 +6,7 @@ import { usePrefs } from '../prefs.ts';
 import type { ComposeRequest } from '../compose/types.ts';
 import { Icon } from '../ui/Icon.tsx';
 import { displayAddress, type EmailFull } from './data.ts';
-import { AddressFields, Attachments, Banners, emailDocument, ImagesBar, MessageFrame } from './Reader.tsx';
+import { AddressFields, Attachments, Banners, emailDocument, ImagesBar, MessageFrame, ReaderToolbar, useRemoteImages } from './Reader.tsx';
 import { participantLine, visibleMembers } from './threads.ts';
 
 /** Ids unfolded when a conversation opens: the unread messages and the latest one. */
@@ -50,12 +50,7 @@ export function Conversation(props: {
 
   return (
     <article className="reader conversation" aria-labelledby="reader-subject">
-      <div className="reader-toolbar">
-        <button type="button" className="btn icon back" onClick={props.onBack}>
-          <Icon name="back" /><span className="sr-only">{t('reader.back')}</span>
-        </button>
-        {props.actions}
-      </div>
+      <ReaderToolbar actions={props.actions} onBack={props.onBack} />
       <header className="reader-head conv-top">
         <h1 id="reader-subject" tabIndex={-1}>{subject}</h1>
         <p className="muted small conv-meta">
@@ -81,13 +76,11 @@ export function Conversation(props: {
 function ConversationMessage(props: { jmap: Jmap; email: EmailFull; expanded: boolean; onToggle: () => void; onReply: (mode: ComposeRequest['mode'], source: EmailFull) => void }) {
   const { jmap, email, expanded } = props;
   const prefs = usePrefs();
-  const sender = email.from?.[0]?.email?.toLowerCase() ?? '';
-  const [showOnce, setShowOnce] = useState(false);
+  const images = useRemoteImages(email);
+  const { sender, blockAll } = images;
   const verdict = email.preauVerdict;
-  const blockAll = !!verdict?.phishing;
-  const showRemote = (showOnce || prefs.remoteImages === 'always' || prefs.trustedSenders.includes(sender)) && !blockAll;
   // The body is prepared only when unfolded: a long conversation costs one iframe per open message.
-  const prepared = useMemo(() => (expanded ? emailDocument(jmap, email, showRemote, prefs.preferHtml) : null), [expanded, jmap, email, showRemote, prefs.preferHtml]);
+  const prepared = useMemo(() => (expanded ? emailDocument(jmap, email, images.show, prefs.preferHtml) : null), [expanded, jmap, email, images.show, prefs.preferHtml]);
   const unread = !email.keywords.$seen;
   const who = displayAddress(email.from?.[0]) || t('list.noSender');
   const bodyId = `conv-body-${email.id}`;
@@ -109,7 +102,7 @@ function ConversationMessage(props: { jmap: Jmap; email: EmailFull; expanded: bo
           <>
             <AddressFields email={email} date={date} />
             <Banners verdict={verdict} email={email} />
-            {prepared.hasRemote && !showRemote && !blockAll && <ImagesBar email={email} sender={sender} onShowOnce={() => setShowOnce(true)} />}
+            {prepared.hasRemote && !images.showRemote && !blockAll && <ImagesBar email={email} sender={sender} onShowOnce={images.showOnce} />}
             <MessageFrame html={prepared.doc} title={t('conv.bodyTitle', { sender: who, date })} />
             <Attachments jmap={jmap} parts={email.attachments} dangerous={verdict?.dangerousAttachments ?? []} idSuffix={`-${email.id}`} />
             <div className="conv-actions" role="group" aria-label={t('conv.actionsFor', { sender: who, date })}>

@@ -189,33 +189,50 @@ export function ImagesBar({ email, sender, onShowOnce }: { email: EmailFull; sen
   );
 }
 
-export function Reader(props: { jmap: Jmap; email: EmailFull; actions: React.ReactNode; onBack: () => void }) {
-  const { jmap, email } = props;
+/**
+ * Remote images of one message: blocked unless the user shows them once, always shows them, or
+ * trusts the sender; never for a message judged phishing.
+ */
+export function useRemoteImages(email: EmailFull) {
   const prefs = usePrefs();
   const sender = email.from?.[0]?.email?.toLowerCase() ?? '';
   const [showOnce, setShowOnce] = useState(false);
   useEffect(() => setShowOnce(false), [email.id]);
-  const showRemote = showOnce || prefs.remoteImages === 'always' || prefs.trustedSenders.includes(sender);
+  const blockAll = !!email.preauVerdict?.phishing;
+  const allowed = showOnce || prefs.remoteImages === 'always' || prefs.trustedSenders.includes(sender);
+  return { sender, blockAll, showRemote: allowed, show: allowed && !blockAll, showOnce: () => setShowOnce(true) };
+}
+
+/** Back button and the actions of the open message or conversation. */
+export function ReaderToolbar({ actions, onBack }: { actions: React.ReactNode; onBack: () => void }) {
+  return (
+    <div className="reader-toolbar">
+      <button type="button" className="btn icon back" onClick={onBack}>
+        <Icon name="back" /><span className="sr-only">{t('reader.back')}</span>
+      </button>
+      {actions}
+    </div>
+  );
+}
+
+export function Reader(props: { jmap: Jmap; email: EmailFull; actions: React.ReactNode; onBack: () => void }) {
+  const { jmap, email } = props;
+  const prefs = usePrefs();
+  const { sender, blockAll, showRemote, showOnce } = useRemoteImages(email);
   const verdict = email.preauVerdict;
-  const blockAll = !!verdict?.phishing;
 
   const prepared = useMemo(() => emailDocument(jmap, email, showRemote && !blockAll, prefs.preferHtml), [email, showRemote, blockAll, prefs.preferHtml, jmap]);
 
   const subject = email.subject?.trim() || t('list.noSubject');
   return (
     <article className="reader" aria-labelledby="reader-subject">
-      <div className="reader-toolbar">
-        <button type="button" className="btn icon back" onClick={props.onBack}>
-          <Icon name="back" /><span className="sr-only">{t('reader.back')}</span>
-        </button>
-        {props.actions}
-      </div>
+      <ReaderToolbar actions={props.actions} onBack={props.onBack} />
       <header className="reader-head">
         <h1 id="reader-subject" tabIndex={-1}>{subject}</h1>
         <AddressFields email={email} date={formatFullDate(email.sentAt ?? email.receivedAt)} />
       </header>
       <Banners verdict={verdict} email={email} />
-      {prepared.hasRemote && !showRemote && !blockAll && <ImagesBar email={email} sender={sender} onShowOnce={() => setShowOnce(true)} />}
+      {prepared.hasRemote && !showRemote && !blockAll && <ImagesBar email={email} sender={sender} onShowOnce={showOnce} />}
       <MessageFrame html={prepared.doc} title={t('reader.bodyTitle', { subject })} />
       <Attachments jmap={jmap} parts={email.attachments} dangerous={verdict?.dangerousAttachments ?? []} />
     </article>
