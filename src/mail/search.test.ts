@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { EmailId, MailboxId } from '../store/ids.ts';
 import { BACKENDS, openKit, type Kit } from './testkit.ts';
 import { createMailbox } from './mailboxes.ts';
-import { addFlags } from './messages.ts';
+import { addFlags, expunge } from './messages.ts';
 import { fts5Query, search, searchTokens, type SearchFilter, type SearchQuery } from './search.ts';
 import { likeSuperset } from './search-sql.ts';
 import type { IngestDelivery } from './ingest.ts';
@@ -121,6 +121,16 @@ for (const backend of BACKENDS) {
       assert.deepEqual(r.ids, []);
       r = await search({ store: k.store }, { account: k.a, filter: { type: 'and', filters: [{ type: 'flag', flag: '$seen' }, { type: 'or', filters: [{ type: 'inMailbox', mailbox: box }] }] } });
       assert.deepEqual(ids(r), [1]);
+    });
+
+    test('the total of a whole mailbox leaves out expunged placements (tombstones)', async () => {
+      const box2 = (await createMailbox(k.store, k.a, 'Totaux')).id;
+      for (let i = 0; i < 3; i++) await k.deliver(k.a, { subject: `Total ${i}` }, { mailbox: box2 });
+      const total = async () => (await search({ store: k.store }, { account: k.a, filter: { type: 'inMailbox', mailbox: box2 }, calculateTotal: true, limit: 1 })).total;
+      assert.equal(await total(), 3);
+      await addFlags(k.store, k.a, box2, [{ start: 1, end: 1 }], ['\\Deleted']);
+      await expunge(k.store, k.a, box2, { onlyDeleted: true });
+      assert.equal(await total(), 2);
     });
 
     test("authorisation: another account's mailbox and messages never match", async () => {

@@ -97,7 +97,15 @@ export async function search(deps: { store: Store; blobs?: BlobStore }, q: Searc
   const where = scoped ? sql`mm.mailbox_id = ${mailbox} AND mm.account_id = ${q.account} AND mm.expunged_modseq IS NULL AND ${cond}` : sql`m.account_id = ${q.account} AND ${cond}`;
   const cols = sql`m.id, m.thread_id${scoped ? sql`, mm.uid` : sql``}${jsSort ? sql`, b.from_addr, b.to_addr, b.cc_addr, b.subject` : sql``}`;
   const orderBy = sql.join([...sort.filter((k) => !JS_KEYS.has(k.property)).map((k) => sql`${sortExpr(k.property, scoped)} ${sql.raw(k.descending ? 'DESC' : 'ASC')}`), scoped ? sql`mm.uid ASC` : sql`m.id ASC`]);
-  const count = async () => Number(((await sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(store.db)).rows[0] as any).n);
+  // A whole mailbox counts its live placements alone (each has its message row: no join needed),
+  // from the placements index: the webmail asks this total with every first list page.
+  const count = async () =>
+    Number(
+      ((await (scoped && !filter
+        ? sql<{ n: number }>`SELECT count(*) AS n FROM mailbox_messages mm WHERE mm.mailbox_id = ${mailbox} AND mm.account_id = ${q.account} AND mm.expunged_modseq IS NULL`
+        : sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${where}`
+      ).execute(store.db)).rows[0] as any).n,
+    );
 
   if (!jsSort && !q.collapseThreads && q.anchor === undefined) {
     let position = q.position ?? 0;
