@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { MailboxId } from '../store/ids.ts';
 import { BACKENDS, openKit, usage, type Kit } from './testkit.ts';
 import { createMailbox, deleteMailbox, getMailbox, getMailboxByName, getMailboxByRole, listMailboxes, normaliseMailboxName, renameMailbox, setSubscribed, updateMailbox } from './mailboxes.ts';
-import { addFlags, listUids } from './messages.ts';
+import { addFlags, expunge, listUids, moveMessages } from './messages.ts';
 import { changesSince } from './changes.ts';
 
 const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
@@ -41,6 +41,30 @@ for (const backend of BACKENDS) {
       assert.equal(ib.parentId, null);
       const lite = await getMailbox(k.store, k.a, inbox, { counts: false });
       assert.equal(lite!.totalEmails, 0);
+    });
+
+    test('counts asked again follow every change (deliveries, \\Seen, expunge, move), never a stale copy', async () => {
+      const box = (await createMailbox(k.store, k.a, 'Comptes')).id;
+      const other = (await createMailbox(k.store, k.a, 'Comptes-2')).id;
+      const counts = async (id: MailboxId) => {
+        const m = (await listMailboxes(k.store, k.a)).find((b) => b.id === id)!;
+        const one = (await getMailbox(k.store, k.a, id))!;
+        assert.deepEqual([one.totalEmails, one.unreadEmails], [m.totalEmails, m.unreadEmails]);
+        return [m.totalEmails, m.unreadEmails];
+      };
+      assert.deepEqual(await counts(box), [0, 0]);
+      await k.deliver(k.a, {}, { mailbox: box });
+      await k.deliver(k.a, {}, { mailbox: box });
+      assert.deepEqual(await counts(box), [2, 2]);
+      assert.deepEqual(await counts(box), [2, 2]);
+      await addFlags(k.store, k.a, box, [{ start: 1, end: 1 }], ['\\Seen']);
+      assert.deepEqual(await counts(box), [2, 1]);
+      await addFlags(k.store, k.a, box, [{ start: 2, end: 2 }], ['\\Deleted']);
+      await expunge(k.store, k.a, box, { onlyDeleted: true });
+      assert.deepEqual(await counts(box), [1, 0]);
+      await moveMessages(k.store, k.a, box, 'all', other);
+      assert.deepEqual(await counts(box), [0, 0]);
+      assert.deepEqual(await counts(other), [1, 0]);
     });
 
     test('create implies parents, CREATE-SPECIAL-USE role is unique, names are unique', async () => {

@@ -1,5 +1,6 @@
 /** Mailboxes: list with counts, create (with special-use), rename subtree, delete, subscribe. RFC 9051 §6.3.4-6.3.8, RFC 6154, RFC 8621 §2. */
 import { sql } from 'kysely';
+import { runCompiled } from '../store/compiled-query.ts';
 import type { Store, WriteTx } from '../store/store.ts';
 import type { AccountId, EmailId, MailboxId, ModSeq, SessionId, Uid } from '../store/ids.ts';
 import { newUidValidity } from './default-mailboxes.ts';
@@ -115,9 +116,31 @@ function unseenExpr(dialect: string) {
   return dialect === 'postgres' ? sql`strpos(lower(mm.flags), '\\seen') = 0` : sql`mm.flags NOT LIKE '%\\seen%'`;
 }
 
+// Counts per account, kept with the account's modseq when they were read: every write that can
+// change a count (delivery, flags, expunge, move, mailbox changes) raises the modseq, so equal
+// modseq means equal counts. A reload of the webmail or a client's STATUS poll on a quiet
+// account then costs one small read instead of a pass over every placement.
+// Limit: at most 10 000 entries per store (cleared beyond).
+const countCache = new WeakMap<Store, Map<string, { modseq: number; counts: Map<MailboxId, Counts> }>>();
+
 async function countMailboxes(store: Store, account: AccountId, ids: MailboxId[], opts: CountOptions): Promise<Map<MailboxId, Counts>> {
+  if (opts.counts === false || !ids.length) return new Map();
+  // The modseq is read before the counts: counts at least as new as it are kept under it.
+  const [acc] = await runCompiled(store, 'mailboxes.modseq', { id: account }, (v) => store.db.selectFrom('accounts').select('modseq').where('id', '=', v.id));
+  const modseq = acc ? Number(acc.modseq) : -1;
+  const key = `${account}:${opts.threads ? 't' : ''}${opts.size ? 's' : ''}:${ids.join(',')}`;
+  let cache = countCache.get(store);
+  if (!cache) countCache.set(store, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit && hit.modseq === modseq) return hit.counts;
+  const out = await readCounts(store, account, ids, opts);
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, { modseq, counts: out });
+  return out;
+}
+
+async function readCounts(store: Store, account: AccountId, ids: MailboxId[], opts: CountOptions): Promise<Map<MailboxId, Counts>> {
   const out = new Map<MailboxId, Counts>();
-  if (opts.counts === false || !ids.length) return out;
   const unseen = unseenExpr(store.dialect);
   for (const part of chunks(ids)) {
     let q = store.db
