@@ -1,4 +1,5 @@
-/** Webmail benchmark in headless Chromium against the real server (src/app.ts) with a seeded inbox: cold load, warm reload, open a message, search, first-screen bytes. JSON on stdout. */
+/** Webmail benchmark in headless Chromium against the real server (`preau serve` in a child process) with a seeded inbox: cold load, warm reload, open a message, search, first-screen bytes. JSON on stdout. */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -68,9 +69,26 @@ async function main(): Promise<void> {
   const dialect = store.dialect;
   // The seeding instance stays open (idle) until the end: its stop() removes the data.
   const sc = seeder.ctx.config;
-  const config = loadConfig({}, { dataDir: sc.dataDir, domain: sc.domain, orgName: sc.orgName, logLevel: 'silent', databaseUrl: sc.databaseUrl, httpPort: await freePort(), smtpPort: 0, submissionPort: 0, imapPort: 0 });
-  const app = await startApp(config, { log: createLogger('silent'), workers: false, resolver: emptyResolver() });
-  if (!app.ports.http) throw new Error('the HTTP door is not started');
+  const httpPort = await freePort();
+  const config = loadConfig({}, { dataDir: sc.dataDir, domain: sc.domain, orgName: sc.orgName, logLevel: 'silent', databaseUrl: sc.databaseUrl, httpPort, smtpPort: 0, submissionPort: 0, imapPort: 0 });
+  // The server runs as `preau serve` would, in a child process (BENCH_SERVER=inprocess: in this
+  // process, as before): its work and the Playwright driver's no longer share one event loop.
+  let app: { close(): Promise<void> };
+  if (process.env.BENCH_SERVER === 'inprocess') {
+    const a = await startApp(config, { log: createLogger('silent'), workers: false, resolver: emptyResolver() });
+    if (!a.ports.http) throw new Error('the HTTP door is not started');
+    app = a;
+  } else {
+    const child = spawn(process.execPath, ['src/main.ts', 'serve'], {
+      env: { ...process.env, PREAU_DATA_DIR: sc.dataDir, PREAU_DOMAIN: sc.domain, PREAU_ORG_NAME: sc.orgName, ...(sc.databaseUrl ? { PREAU_DATABASE_URL: sc.databaseUrl } : {}), PREAU_HTTP_PORT: String(httpPort), PREAU_SMTP_PORT: '0', PREAU_SUBMISSION_PORT: '0', PREAU_IMAP_PORT: '0', PREAU_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d) => d.toString().includes('HTTP ') && resolve());
+      child.once('exit', (code) => reject(new Error(`preau serve exited with code ${code}`)));
+    });
+    app = { close: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))) };
+  }
   const base = config.publicUrl.replace(/\/+$/, '');
 
   const browser = await launch();
@@ -154,7 +172,7 @@ async function main(): Promise<void> {
   }
   const result = {
     bench: 'web',
-    backend: `real server (src/app.ts startApp, ${dialect}), inbox seeded through mail/ingest by test/helpers/app.ts startTestApp`,
+    backend: `real server (${process.env.BENCH_SERVER === 'inprocess' ? 'src/app.ts startApp in the bench process' : 'preau serve in a child process'}, ${dialect}), inbox seeded through mail/ingest by test/helpers/app.ts startTestApp`,
     messages: MESSAGES,
     runs: RUNS,
     seedSeconds,
