@@ -8,6 +8,7 @@ import type { BlobId } from '../store/ids.ts';
 import type { Worker } from 'node:worker_threads';
 import type { BlobStore, BlobWriter } from './blob-store.ts';
 import { startBlobWriters, type BlobWriters } from './blob-writers.ts';
+import { ThreadGone } from '../threads/pool.ts';
 
 export class FsBlobStore implements BlobStore {
   readonly root: string;
@@ -86,7 +87,7 @@ export class FsBlobStore implements BlobStore {
         return { id: (await viaWorker) as BlobId, size: data.length };
       } catch (e) {
         // A worker that died before answering: write here instead (the bytes are still ours).
-        if ((e as { code?: string }).code !== 'PREAU_WRITER_DEAD') throw e;
+        if (!(e instanceof ThreadGone)) throw e;
       }
     }
     const id = createHash('sha256').update(data).digest('hex') as BlobId;
