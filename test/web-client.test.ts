@@ -99,7 +99,7 @@ describe('webmail (browser)', { skip }, () => {
     await page.getByRole('button', { name: 'Vérifier' }).click();
     await page.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
     await page.getByText('Conseil de classe de 3e B').waitFor();
-    assert.match(page.url(), /\/mail/);
+    await page.waitForURL(/\/mail/);
   });
 
   test('folder list with unread counts, virtualised list, no axe violation', async () => {

@@ -34,7 +34,7 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
     await app?.stop();
   });
 
-  async function signedIn(who: { address: string; password: string }): Promise<{ page: Page; dialogs: string[]; foreign: string[] }> {
+  async function signedIn(who: { address: string; password: string }): Promise<{ page: Page; dialogs: string[]; foreign: string[]; framed: string[] }> {
     const context = await browser.newContext({ locale: 'fr-FR', ignoreHTTPSErrors: true });
     await context.addInitScript((prefs) => localStorage.setItem('preau.prefs', JSON.stringify(prefs)), TEST_PREFS);
     const page = await context.newPage();
@@ -42,12 +42,15 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
     const foreign: string[] = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
     page.on('request', (r) => { const u = new URL(r.url()); if (/^https?:$/.test(u.protocol) && u.origin !== new URL(base).origin) foreign.push(r.url()); });
+    // Requests of frames other than the page itself (mail bodies, the code-cache frame).
+    const framed: string[] = [];
+    page.on('request', (r) => { if (r.frame() !== page.mainFrame() && /^https?:/.test(r.url())) framed.push(new URL(r.url()).pathname); });
     await page.goto(base);
     await page.getByLabel('Identifiant').fill(who.address);
     await page.getByLabel('Mot de passe').fill(who.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
-    return { page, dialogs, foreign };
+    return { page, dialogs, foreign, framed };
   }
 
   test('Élodie writes to Karim, who receives, finds, archives and deletes it', async (t) => {
@@ -121,5 +124,30 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
     await page.getByLabel('Code de secours').fill(recovery);
     await page.getByRole('button', { name: 'Vérifier' }).click();
     await page.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
+  });
+
+  test('once per build, a hidden frame runs the scripts again for the code cache, without rendering or asking the server', async () => {
+    const page404 = await fetch(`${base}/_code-cache`, { headers: { accept: 'text/html' } });
+    assert.equal(page404.status, 200);
+    assert.match(page404.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'/);
+    assert.equal(page404.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.match(await page404.text(), /<script type="module"[^>]*src="\/assets\//);
+    // Every other page still refuses to be framed.
+    assert.match((await fetch(`${base}/mail`)).headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+
+    const { page, framed, dialogs } = await signedIn(karim);
+    await page.waitForFunction(() => performance.getEntriesByName('preau:code-cache').length > 0, undefined, { timeout: 15_000 });
+    assert.ok(framed.includes('/_code-cache'), `the frame loaded: ${framed.join(' ')}`);
+    // Only the page and its scripts and styles: no /api/me, no JMAP request from the frame.
+    assert.deepEqual(framed.filter((p) => p !== '/_code-cache' && !p.startsWith('/assets/')), []);
+    assert.match(String(await page.evaluate(`localStorage.getItem('preau.codeCache')`)), /\/assets\/.+\.js$/);
+    assert.deepEqual(dialogs, []);
+    // The next load of the same build does not run it again.
+    framed.length = 0;
+    await page.reload();
+    await page.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
+    await page.waitForTimeout(2500);
+    assert.ok(!framed.includes('/_code-cache'), 'not run again for the same build');
+    await page.context().close();
   });
 });

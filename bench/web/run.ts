@@ -1,6 +1,7 @@
 /** Webmail benchmark in headless Chromium against the real server (`preau serve` in a child process) with a seeded inbox: cold load, warm reload, open a message, search, first-screen bytes. JSON on stdout. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -15,7 +16,8 @@ import type { AccountId } from '../../src/store/ids.ts';
 import { installTrace, TRACE, Tracer } from './trace.ts';
 
 // Usage: node bench/web/run.ts [messages=100000] [runs=5]   (env PREAU_BENCH_PG=postgres://… for PostgreSQL;
-// BENCH_TRACE=1 prints each phase's waterfall on stderr, see trace.ts)
+// BENCH_TRACE=1 prints each phase's waterfall on stderr, see trace.ts; BENCH_KEEP=1 keeps the seeded data
+// directory and prints its path on stderr, BENCH_DATA_DIR=<that path> reuses it without seeding; SQLite only)
 const MESSAGES = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);
 // Parallel ingests in flight while seeding (each is one blob write and one transaction).
@@ -42,33 +44,62 @@ async function signIn(page: Page, who: { address: string; password: string }): P
   await page.getByLabel('Mot de passe').fill(who.password);
 }
 
+/** RFC 8621 §4.4 Email/query + §4.3 Email/set destroy, with Basic authentication (RFC 7617). */
+async function removeSignInNotices(base: string, user: { address: string; password: string }): Promise<void> {
+  const headers = { authorization: `Basic ${Buffer.from(`${user.address}:${user.password}`).toString('base64')}`, 'content-type': 'application/json' };
+  const call = async (methodCalls: unknown[]) => {
+    const r = await fetch(`${base}/jmap/api`, { method: 'POST', headers, body: JSON.stringify({ using: ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail'], methodCalls }) });
+    if (!r.ok) throw new Error(`JMAP ${r.status}: ${await r.text()}`);
+    return ((await r.json()) as { methodResponses: [string, Record<string, unknown>, string][] }).methodResponses;
+  };
+  const [[, q]] = await call([['Email/query', { filter: { subject: 'Nouvelle connexion' }, limit: 1000 }, 'q']]);
+  const ids = (q.ids as string[] | undefined) ?? [];
+  if (ids.length) await call([['Email/set', { destroy: ids }, 'd']]);
+}
+
 async function main(): Promise<void> {
   if (!hasChromium) {
     console.log(JSON.stringify({ skipped: `no chromium at ${CHROMIUM}` }));
     return;
   }
   const loadAtStart = load();
-  // Seeding runs with the HTTP door closed; the server then restarts on the same data, so the
-  // web client it serves is the web/dist of that moment (other work may rebuild it meanwhile).
-  const seeder = await startTestApp({ httpPort: 0 }, { pg: !!process.env.PREAU_BENCH_PG && !!process.env.PREAU_TEST_PG });
-  const user = await seeder.account('Élodie', 'Lefèvre', { quotaBytes: 100 * 1024 ** 3, title: 'Professeure de lettres, collège Jean-Moulin' });
-  const { store, blobs } = seeder.ctx;
-  const t0 = performance.now();
-  const start = Date.now() - MESSAGES * 60_000;
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < MESSAGES; i = next++) {
-      await ingest({ store, blobs }, { raw: message(i, user.address), targets: [{ account: user.id as AccountId, keywords: i % 4 ? ['\\Seen'] : [] }], receivedAt: start + i * 60_000 });
+  const reuse = process.env.BENCH_DATA_DIR && existsSync(join(process.env.BENCH_DATA_DIR, 'bench-web.json')) ? process.env.BENCH_DATA_DIR : null;
+  let seedSeconds = 0;
+  let dialect = 'sqlite';
+  let seeder: Awaited<ReturnType<typeof startTestApp>> | null = null;
+  let sc: { dataDir: string; domain: string; orgName: string; databaseUrl?: string };
+  let user: { address: string; password: string };
+  if (reuse) {
+    ({ sc, user } = JSON.parse(readFileSync(join(reuse, 'bench-web.json'), 'utf8')) as { sc: typeof sc; user: typeof user });
+  } else {
+    // Seeding runs with the HTTP door closed; the server then restarts on the same data, so the
+    // web client it serves is the web/dist of that moment (other work may rebuild it meanwhile).
+    seeder = await startTestApp({ httpPort: 0 }, { pg: !!process.env.PREAU_BENCH_PG && !!process.env.PREAU_TEST_PG });
+    const u = await seeder.account('Élodie', 'Lefèvre', { quotaBytes: 100 * 1024 ** 3, title: 'Professeure de lettres, collège Jean-Moulin' });
+    user = u;
+    const { store, blobs } = seeder.ctx;
+    const t0 = performance.now();
+    const start = Date.now() - MESSAGES * 60_000;
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < MESSAGES; i = next++) {
+        await ingest({ store, blobs }, { raw: message(i, u.address), targets: [{ account: u.id as AccountId, keywords: i % 4 ? ['\\Seen'] : [] }], receivedAt: start + i * 60_000 });
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    seedSeconds = round((performance.now() - t0) / 1000);
+    // Planner statistics, as the periodic `PRAGMA optimize` of src/app.ts gathers them in production.
+    await sql`ANALYZE`.execute(store.db);
+    dialect = store.dialect;
+    const c = seeder.ctx.config;
+    sc = { dataDir: c.dataDir, domain: c.domain, orgName: c.orgName, databaseUrl: c.databaseUrl };
+    if (process.env.BENCH_KEEP === '1') {
+      writeFileSync(join(c.dataDir, 'bench-web.json'), JSON.stringify({ sc, user }));
+      console.error(`bench/web: seeded data kept in ${c.dataDir} (BENCH_DATA_DIR=${c.dataDir} reuses it)`);
     }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
-  const seedSeconds = round((performance.now() - t0) / 1000);
-  // Planner statistics, as the periodic `PRAGMA optimize` of src/app.ts gathers them in production.
-  await sql`ANALYZE`.execute(store.db);
+  }
   const loadAfterSeed = load();
-  const dialect = store.dialect;
   // The seeding instance stays open (idle) until the end: its stop() removes the data.
-  const sc = seeder.ctx.config;
   const httpPort = await freePort();
   const config = loadConfig({}, { dataDir: sc.dataDir, domain: sc.domain, orgName: sc.orgName, logLevel: 'silent', databaseUrl: sc.databaseUrl, httpPort, smtpPort: 0, submissionPort: 0, imapPort: 0 });
   // The server runs as `preau serve` would, in a child process (BENCH_SERVER=inprocess: in this
@@ -90,6 +121,9 @@ async function main(): Promise<void> {
     app = { close: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))) };
   }
   const base = config.publicUrl.replace(/\/+$/, '');
+  // A kept data directory also holds the sign-in notices of earlier runs (one per new browser
+  // context, src/auth/notices.ts): remove them so that every run lists the same inbox.
+  if (reuse) await removeSignInNotices(base, user);
 
   const browser = await launch();
   const cold: number[] = [];
@@ -104,6 +138,8 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
       await context.addInitScript((prefs) => localStorage.setItem('preau.prefs', JSON.stringify(prefs)), TEST_PREFS);
+      // BENCH_NO_CODE_CACHE=1: without the code-cache frame, to see what it saves.
+      if (process.env.BENCH_NO_CODE_CACHE === '1') await context.route('**/_code-cache', (r) => r.abort());
       const page = await context.newPage();
       if (TRACE) await installTrace(page);
       const tracer = TRACE ? new Tracer(page) : null;
@@ -124,6 +160,8 @@ async function main(): Promise<void> {
       cold.push(performance.now() - t);
       await tracer?.end(`cold run ${run}`);
       // Warm: reload with the assets in the browser cache and the session open.
+      // The client has settled: its code-cache frame has run (web/src/codeCache.ts), at most 5 s.
+      await page.waitForFunction(() => performance.getEntriesByName('preau:code-cache').length > 0, undefined, { timeout: 5000 }).catch(() => {});
       await tracer?.begin();
       t = performance.now();
       await page.reload();
@@ -139,14 +177,16 @@ async function main(): Promise<void> {
       // Timed inside the page too: from the click to the frame holding the body loaded and two
       // animation frames later (painted), free of Playwright's polling steps (0, 20, 50, 100 ms…).
       const inPage = (await page.evaluate(`(async () => {
-        const row = document.querySelectorAll('.row-link')[${2 + run}];
+        // Rows of seeded messages only: a kept data directory also holds the sign-in notices of earlier runs.
+        const row = [...document.querySelectorAll('.row-link')].filter((r) => r.textContent.includes('Corps du message'))[${2 + run}];
         const loaded = new Promise((resolve) => document.addEventListener('load', (e) => {
           const f = e.target;
           if (f instanceof HTMLIFrameElement && f.matches('iframe.mail-frame') && f.contentDocument?.body?.textContent?.includes('Corps du message')) resolve();
         }, { capture: true }));
         const t0 = performance.now();
         row.click();
-        await loaded;
+        const late = new Promise((_, reject) => setTimeout(() => reject(new Error('the message body did not load within 15 s')), 15000));
+        await Promise.race([loaded, late]);
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         return performance.now() - t0;
       })()`)) as number;
@@ -167,8 +207,9 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await app.close();
-    // Closes the seeding instance, drops its PostgreSQL database and removes the data directory.
-    await seeder.stop();
+    // Closes the seeding instance, drops its PostgreSQL database and removes the data directory
+    // (only closes it with BENCH_KEEP=1).
+    if (seeder) await (process.env.BENCH_KEEP === '1' ? seeder.close() : seeder.stop());
   }
   const result = {
     bench: 'web',

@@ -168,6 +168,12 @@ export async function registerWebClient(app: FastifyInstance, ctx: { config: Con
       return reply.code(404).type('application/problem+json').send({ type: 'urn:preau:problem:not-found', title: 'Not found', status: 404, code: 'not-found' });
     }
     if (path === '/' || path === '/index.html') return sendIndex(reply);
+    if (path === '/_code-cache') {
+      reply.header('content-security-policy', PAGE_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+      reply.header('x-frame-options', 'SAMEORIGIN');
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    }
     if (files.has(path)) return reply.sendFile(path.slice(1));
     // A missing hashed asset is a real 404 (an old tab after a deployment), not the SPA.
     if (path.startsWith('/assets/') || /\.[a-z0-9]{2,5}$/i.test(path)) {

@@ -6,10 +6,11 @@ import { forget } from './api/prefetch.ts';
 import { startBoot } from './mail/data.ts';
 import { setUnauthorizedHandler } from './api/http.ts';
 import { formatListDate, formatSize, t, tn, useLang } from './i18n/index.ts';
-import { navigate, segments, useLocation } from './router.ts';
+import { currentPath, navigate, segments, useLocation } from './router.ts';
 import { SignIn, SecondFactor, ChangePassword, LostPassword, ResetPassword } from './auth/SignIn.tsx';
 import { EnrolSecondFactor } from './auth/Enrol.tsx';
 import { MailApp } from './mail/MailApp.tsx';
+import { WARMING } from './codeCache.ts';
 
 const HelpCentre = lazy(() => import('./help/Help.tsx'));
 
@@ -19,7 +20,7 @@ interface SavedBoot extends WebBoot { account: Account; until?: number }
 
 /** The folder the mail screen will list first: the one in the URL, else the inbox; none for other screens. */
 function firstFolder(inboxId: string | null): string | null {
-  const seg = segments(location.pathname);
+  const seg = segments(currentPath());
   if (seg[0] === 'mail') return seg[1] ?? inboxId;
   return !seg[0] || seg[0] === 'connexion' ? inboxId : null;
 }
@@ -30,12 +31,13 @@ function firstFolder(inboxId: string | null): string | null {
  * /api/me disagrees (revoked meanwhile, another account, a step to complete), its answer wins.
  */
 const early: { saved: SavedBoot; jmap: Jmap } | null = (() => {
+  if (WARMING) return null;
   try {
     const saved = JSON.parse(sessionStorage.getItem(BOOT_KEY) ?? 'null') as SavedBoot | null;
     if (!saved?.session?.apiUrl || !saved.account?.address || !saved.until || Date.now() > saved.until - 60_000) return null;
     const jmap = new Jmap(saved.session);
     startBoot(jmap, firstFolder(saved.inboxId), true);
-    if (location.pathname === '/' || segments(location.pathname)[0] === 'connexion') history.replaceState(null, '', '/mail');
+    if (currentPath() === '/' || segments(currentPath())[0] === 'connexion') navigate('/mail', true);
     return { saved, jmap };
   } catch {
     return null;
@@ -43,7 +45,7 @@ const early: { saved: SavedBoot; jmap: Jmap } | null = (() => {
 })();
 // On the sign-in page, while the user types: build the date, size and plural formats of the
 // message list now (the first Intl objects load locale data), not in the first list render.
-if (!early && typeof requestIdleCallback === 'function') {
+if (!early && !WARMING && typeof requestIdleCallback === 'function') {
   requestIdleCallback(() => {
     formatListDate(new Date().toISOString());
     formatListDate('2000-01-01T00:00:00Z');
@@ -55,7 +57,7 @@ if (!early && typeof requestIdleCallback === 'function') {
 // The JMAP session is asked for only once /api/me says we are signed in: an unauthenticated
 // JMAP request gets a Basic challenge (RFC 7617), which would make the browser show its own
 // password prompt (the prefetch above sends X-Requested-With, which spares it).
-const firstSession = currentSession();
+const firstSession = WARMING ? new Promise<null>(() => {}) : currentSession();
 
 type Phase =
   | { kind: 'loading' }
@@ -77,7 +79,7 @@ export function App() {
       const jmap = boot ? fromBoot(account, boot, until) : await connectCached(account);
       const me: Account = account ?? { id: 0, address: jmap.session.username };
       setPhase({ kind: 'ready', jmap, me });
-      if (segments(location.pathname)[0] === 'connexion' || location.pathname === '/') navigate('/mail', true);
+      if (segments(currentPath())[0] === 'connexion' || currentPath().split('?')[0] === '/') navigate('/mail', true);
     } catch (e) {
       setPhase({ kind: 'error', message: (e as Error).message });
     }

@@ -3,8 +3,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import './styles.css';
+import { WARMING } from './codeCache.ts';
 
-createRoot(document.getElementById('root')!).render(
+if (!WARMING) createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,

@@ -2,13 +2,49 @@
 import { useSyncExternalStore } from 'react';
 
 const listeners = new Set<() => void>();
-window.addEventListener('popstate', () => listeners.forEach((l) => l()));
+/** The path the screen shows; the address bar follows one frame later (see navigate). */
+let current = location.pathname + location.search;
+let pending: { path: string; replace: boolean }[] = [];
 
-export function navigate(path: string, replace = false): void {
-  if (path === location.pathname + location.search) return;
-  if (replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
+window.addEventListener('popstate', () => {
+  // Back or forward within a frame of a navigation: the browser's history wins.
+  pending = [];
+  current = location.pathname + location.search;
   listeners.forEach((l) => l());
+});
+
+/** Write the pending entries into the session history (in order). */
+function flush(): void {
+  const list = pending;
+  pending = [];
+  for (const p of list) {
+    if (p.replace) history.replaceState(null, '', p.path);
+    else history.pushState(null, '', p.path);
+  }
+}
+
+/**
+ * Show `path` now and record it in the session history after the next paint: a history entry
+ * costs Chromium several milliseconds (same-document navigation bookkeeping), which opening a
+ * message should not wait for. A hidden tab (no animation frames) records it within 100 ms.
+ */
+export function navigate(path: string, replace = false): void {
+  if (path === current) return;
+  current = path;
+  pending.push({ path, replace });
+  if (pending.length === 1) {
+    const late = setTimeout(flush, 100);
+    requestAnimationFrame(() => {
+      clearTimeout(late);
+      setTimeout(flush, 0);
+    });
+  }
+  listeners.forEach((l) => l());
+}
+
+/** The path shown (path + search), which the address bar may not hold yet. */
+export function currentPath(): string {
+  return current;
 }
 
 /** Current path + search, re-rendering on navigation. */
@@ -18,7 +54,7 @@ export function useLocation(): string {
       listeners.add(cb);
       return () => listeners.delete(cb);
     },
-    () => location.pathname + location.search,
+    () => current,
   );
 }
 

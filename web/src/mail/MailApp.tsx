@@ -19,6 +19,7 @@ import { ShortcutHelp, useShortcuts } from './Shortcuts.tsx';
 import { FolderManager } from './FolderManager.tsx';
 import type { ComposeRequest, SendJob } from '../compose/types.ts';
 import { runSend } from '../compose/send.ts';
+import { warmCodeCache } from '../codeCache.ts';
 
 const Composer = lazy(() => import('../compose/Composer.tsx'));
 const Settings = lazy(() => import('../settings/Settings.tsx'));
@@ -72,6 +73,8 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
 
   // Droit à la déconnexion: the institution's working time and school holidays.
   useEffect(() => { void clientConfig().then(applyServerCalendar); }, []);
+  // Once the screen is idle (web/src/codeCache.ts).
+  useEffect(warmCodeCache, []);
 
   // RFC 8620 §7.3: push. New unread mail in the inbox → desktop notification when allowed.
   useEffect(() => {

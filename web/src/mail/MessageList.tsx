@@ -1,5 +1,5 @@
 /** Windowed message list (fixed-height rows, useWindow.ts), loading pages of Email/query on demand. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useWindow } from './useWindow.ts';
 import type { Jmap } from '../api/jmap.ts';
 import { formatListDate, formatSize, t, tn } from '../i18n/index.ts';
@@ -102,6 +102,15 @@ export function MessageList(props: {
     for (const e of rows.current.values()) if (e.thread) scope.set(e.id, e.thread.scope);
     return [...new Set(ids.flatMap((id) => scope.get(id) ?? [id]))];
   };
+  // Callbacks of the rows stay the same functions across renders (they read the latest props), so
+  // that opening a message or checking a row re-renders only the rows whose state changed (RowView is memo).
+  const latest = useRef({ props, expand });
+  latest.current = { props, expand };
+  const handlers = useMemo(() => ({
+    expand: (ids: string[]) => latest.current.expand(ids),
+    onOpen: (id: string) => latest.current.props.onOpen(id),
+    onToggle: (id: string, range: boolean) => latest.current.props.onToggle(id, range),
+  }), []);
   const virtualizer = useWindow({ count, rowHeight, parentRef, overscan: 8 });
   const items = virtualizer.items;
 
@@ -151,9 +160,9 @@ export function MessageList(props: {
                   checked={props.checked.has(e.id)}
                   checkedIds={props.checked}
                   showRecipients={!!props.showRecipients}
-                  expand={expand}
-                  onOpen={props.onOpen}
-                  onToggle={props.onToggle}
+                  expand={handlers.expand}
+                  onOpen={handlers.onOpen}
+                  onToggle={handlers.onToggle}
                 />
               ) : (
                 <div className="row placeholder" aria-hidden="true" />
@@ -173,7 +182,10 @@ function Highlighted({ html }: { html: string }) {
   return <>{parts.map((p, i) => (i % 2 ? <mark key={i}>{decode(p)}</mark> : <span key={i}>{decode(p)}</span>))}</>;
 }
 
-function Row(props: {
+/** A row re-renders only when what it shows changes (the handlers are stable, see MessageList). */
+const Row = memo(RowView, (a, b) => a.email === b.email && a.snippet === b.snippet && a.open === b.open && a.checked === b.checked && a.showRecipients === b.showRecipients && (a.checkedIds === b.checkedIds || !a.checked) && a.expand === b.expand && a.onOpen === b.onOpen && a.onToggle === b.onToggle);
+
+function RowView(props: {
   email: ThreadRow;
   snippet?: { subject: string | null; preview: string | null };
   open: boolean;
