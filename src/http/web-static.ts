@@ -168,6 +168,7 @@ export async function registerWebClient(app: FastifyInstance, ctx: { config: Con
       return reply.code(404).type('application/problem+json').send({ type: 'urn:preau:problem:not-found', title: 'Not found', status: 404, code: 'not-found' });
     }
     if (path === '/' || path === '/index.html') return sendIndex(reply);
+    // The client's code-cache frame (web/src/codeCache.ts): the same page, framable by itself only.
     if (path === '/_code-cache') {
       reply.header('content-security-policy', PAGE_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
       reply.header('x-frame-options', 'SAMEORIGIN');
