@@ -1,27 +1,21 @@
 /** IMAP scenarios over a raw socket: sign-in, mailboxes, APPEND/FETCH/STORE/SEARCH/EXPUNGE, IDLE. */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 import { RawImap } from './helpers/imap-client.ts';
 
-let app: TestApp;
-let imap: ImapServer;
 let user: { address: string; password: string };
 
+let h: ImapTestApp;
+
 before(async () => {
-  // PostgreSQL when PREAU_TEST_PG is set, else SQLite in a temp dir.
-  app = await startTestApp({}, { pg: !!process.env.PREAU_TEST_PG });
-  imap = await startImapServer(app.ctx, { port: 0 });
-  user = await app.account('Élise', 'Martin');
+  h = await startImapTestApp();
+  user = await h.app.account('Élise', 'Martin');
 });
-after(async () => {
-  await imap.close();
-  await app.stop();
-});
+after(() => h.close());
 
 async function signedIn(): Promise<RawImap> {
-  const { c } = await RawImap.connect(imap.port);
+  const { c } = await RawImap.connect(h.imap.port);
   const r = await c.cmd(`LOGIN "${user.address}" "${user.password}"`);
   assert.match(r.tagged, /^t\d+ OK \[CAPABILITY .*IMAP4rev2/);
   return c;
@@ -30,7 +24,7 @@ async function signedIn(): Promise<RawImap> {
 const MSG = 'From: Alice <alice@example.org>\r\nTo: elise.martin@ac-test.fr\r\nSubject: =?utf-8?q?R=C3=A9union?= parents\r\nMessage-ID: <m1@example.org>\r\nDate: Tue, 03 Sep 2024 10:00:00 +0200\r\n\r\nBonjour, la reunion est jeudi.\r\n';
 
 test('greeting, capabilities and LOGINDISABLED rules', async () => {
-  const { c, greeting } = await RawImap.connect(imap.port);
+  const { c, greeting } = await RawImap.connect(h.imap.port);
   assert.match(greeting, /^\* OK \[CAPABILITY IMAP4rev1 IMAP4rev2 .*STARTTLS/);
   // Loopback may sign in without TLS (allowPlainLoopback, default true).
   assert.match(greeting, /AUTH=PLAIN/);
@@ -45,14 +39,14 @@ test('greeting, capabilities and LOGINDISABLED rules', async () => {
 });
 
 test('AUTHENTICATE PLAIN with and without initial response', async () => {
-  const { c } = await RawImap.connect(imap.port);
+  const { c } = await RawImap.connect(h.imap.port);
   const ir = Buffer.from(`\0${user.address}\0${user.password}`).toString('base64');
   c.write('a1 AUTHENTICATE PLAIN\r\n');
   assert.equal(await c.line(), '+ ');
   c.write(ir + '\r\n');
   assert.match((await c.until('a1')).tagged, /^a1 OK/);
   c.close();
-  const { c: d } = await RawImap.connect(imap.port);
+  const { c: d } = await RawImap.connect(h.imap.port);
   assert.match((await d.cmd(`AUTHENTICATE PLAIN ${ir}`)).tagged, /OK/);
   d.close();
 });
@@ -158,7 +152,7 @@ test('literal limits: TOOBIG before the octets, BAD for garbage, BYE after too m
 });
 
 test('STARTTLS upgrades the connection', async () => {
-  const { c } = await RawImap.connect(imap.port);
+  const { c } = await RawImap.connect(h.imap.port);
   assert.match((await c.cmd('STARTTLS')).tagged, /OK/);
   await c.startTls();
   const caps = await c.cmd('CAPABILITY');

@@ -2,27 +2,21 @@
  *  RFC 7162, RFC 6851, RFC 3516, RFC 9051 §7.5.1. */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 import { RawImap } from './helpers/imap-client.ts';
 
-let app: TestApp;
-let imap: ImapServer;
 let user: { address: string; password: string };
 
+let h: ImapTestApp;
+
 before(async () => {
-  // PostgreSQL when PREAU_TEST_PG is set, else SQLite in a temp dir.
-  app = await startTestApp({}, { pg: !!process.env.PREAU_TEST_PG });
-  imap = await startImapServer(app.ctx, { port: 0 });
-  user = await app.account('Paul', 'Bernard');
+  h = await startImapTestApp();
+  user = await h.app.account('Paul', 'Bernard');
 });
-after(async () => {
-  await imap.close();
-  await app.stop();
-});
+after(() => h.close());
 
 async function signedIn(): Promise<RawImap> {
-  const { c } = await RawImap.connect(imap.port);
+  const { c } = await RawImap.connect(h.imap.port);
   assert.match((await c.cmd(`LOGIN "${user.address}" "${user.password}"`)).tagged, /OK/);
   return c;
 }

@@ -4,26 +4,21 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants as zc, createDeflateRaw, createInflateRaw } from 'node:zlib';
 import { connect, type Socket } from 'node:net';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 import { RawImap } from './helpers/imap-client.ts';
 
-let app: TestApp;
-let imap: ImapServer;
 let user: { id: number; address: string; password: string };
 
+let h: ImapTestApp;
+
 before(async () => {
-  app = await startTestApp({}, { pg: !!process.env.PREAU_TEST_PG });
-  imap = await startImapServer(app.ctx, { port: 0 });
-  user = await app.account('Inès', 'Lefèvre');
+  h = await startImapTestApp();
+  user = await h.app.account('Inès', 'Lefèvre');
 });
-after(async () => {
-  await imap.close();
-  await app.stop();
-});
+after(() => h.close());
 
 async function signedIn(): Promise<RawImap> {
-  const { c } = await RawImap.connect(imap.port);
+  const { c } = await RawImap.connect(h.imap.port);
   assert.match((await c.cmd(`LOGIN "${user.address}" "${user.password}"`)).tagged, /OK/);
   return c;
 }
@@ -40,7 +35,7 @@ async function append(c: RawImap, mailbox: string, raw: string): Promise<number>
 }
 
 async function trainedClass(messageId: string): Promise<string | null> {
-  const r = await app.ctx.store.db.selectFrom('bayes_trained').select('class').where('account_id', '=', user.id as never).where('msg_key', '=', `m:${messageId}`).executeTakeFirst();
+  const r = await h.app.ctx.store.db.selectFrom('bayes_trained').select('class').where('account_id', '=', user.id as never).where('msg_key', '=', `m:${messageId}`).executeTakeFirst();
   return r?.class ?? null;
 }
 
@@ -69,7 +64,7 @@ test('MOVE into Junk trains spam, MOVE out of it trains ham, COPY into Junk trai
 /** Signs in on a plain socket, sends COMPRESS DEFLATE and, after its OK, speaks DEFLATE both ways
  *  as a client does (RFC 4978 §3); returns a transcript client over the compressed stream. */
 async function compressedClient(wire: { in: number; out: number; plain: string[] }): Promise<RawImap> {
-  const socket = connect(imap.port, '127.0.0.1');
+  const socket = connect(h.imap.port, '127.0.0.1');
   let buf = Buffer.alloc(0);
   let compressed = false;
   const inflate = createInflateRaw();
@@ -230,7 +225,7 @@ test('incremental updates: held EXPUNGE during FETCH, new EXISTS and flags in on
   await b.cmd('UID STORE 4 +FLAGS.SILENT (\\Deleted)');
   await b.cmd('UID EXPUNGE 4');
   const { purgeTombstones } = await import('../src/mail/messages.ts');
-  await purgeTombstones(app.ctx.store, user.id as never, Number.MAX_SAFE_INTEGER as never);
+  await purgeTombstones(h.app.ctx.store, user.id as never, Number.MAX_SAFE_INTEGER as never);
   const n2 = await a.cmd('NOOP');
   assert.deepEqual(n2.lines, ['* 3 EXPUNGE']);
   a.close();
@@ -238,9 +233,9 @@ test('incremental updates: held EXPUNGE during FETCH, new EXISTS and flags in on
 });
 
 test('SELECT from the UID cache: brought up to date after expunges and appends elsewhere, and after purged tombstones', async () => {
-  const u = await app.account('Cédric', 'Cache');
+  const u = await h.app.account('Cédric', 'Cache');
   const login = async () => {
-    const { c } = await RawImap.connect(imap.port);
+    const { c } = await RawImap.connect(h.imap.port);
     assert.match((await c.cmd(`LOGIN "${u.address}" "${u.password}"`)).tagged, /OK/);
     return c;
   };
@@ -267,7 +262,7 @@ test('SELECT from the UID cache: brought up to date after expunges and appends e
   await b.cmd('UID STORE 3 +FLAGS.SILENT (\\Deleted)');
   await b.cmd('UID EXPUNGE 3');
   const { purgeTombstones } = await import('../src/mail/messages.ts');
-  await purgeTombstones(app.ctx.store, u.id as never, Number.MAX_SAFE_INTEGER as never);
+  await purgeTombstones(h.app.ctx.store, u.id as never, Number.MAX_SAFE_INTEGER as never);
   assert.ok((await a.cmd('SELECT Cache')).lines.includes('* 5 EXISTS'));
   assert.deepEqual(await uidsOf(a), [1, 4, 5, 6, 7]);
   a.close();

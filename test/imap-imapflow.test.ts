@@ -3,25 +3,20 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 
-let app: TestApp;
-let imap: ImapServer;
 let user: { address: string; password: string };
 
+let h: ImapTestApp;
+
 before(async () => {
-  app = await startTestApp();
-  imap = await startImapServer(app.ctx, { port: 0 });
-  user = await app.account('Jean', 'Dupont');
+  h = await startImapTestApp({}, {});
+  user = await h.app.account('Jean', 'Dupont');
 });
-after(async () => {
-  await imap.close();
-  await app.stop();
-});
+after(() => h.close());
 
 function client(): ImapFlow {
-  return new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, auth: { user: user.address, pass: user.password }, logger: false, tls: { rejectUnauthorized: false }, qresync: true });
+  return new ImapFlow({ host: '127.0.0.1', port: h.imap.port, secure: false, auth: { user: user.address, pass: user.password }, logger: false, tls: { rejectUnauthorized: false }, qresync: true });
 }
 
 const RAW = [

@@ -6,25 +6,19 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestApp, tempDir, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { tempDir, startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 import { ingest } from '../src/mail/ingest.ts';
 import { getMailboxByName } from '../src/mail/mailboxes.ts';
 import { fetchPlacements, moveMessages, setFlags } from '../src/mail/messages.ts';
 import type { AccountId, MailboxId } from '../src/store/ids.ts';
 import { toRanges } from '../src/imap/selected.ts';
 
-let app: TestApp;
-let imap: ImapServer;
+let h: ImapTestApp;
 
 before(async () => {
-  app = await startTestApp({}, { pg: !!process.env.PREAU_TEST_PG });
-  imap = await startImapServer(app.ctx, { port: 0 });
+  h = await startImapTestApp();
 });
-after(async () => {
-  await imap.close();
-  await app.stop();
-});
+after(() => h.close());
 
 /** The path of a command, or null. */
 function which(cmd: string): string | null {
@@ -58,7 +52,7 @@ function raw(i: number, to: string): Buffer {
 }
 
 async function fill(account: AccountId, to: string, n: number): Promise<void> {
-  const deps = { store: app.ctx.store, blobs: app.ctx.blobs };
+  const deps = { store: h.app.ctx.store, blobs: h.app.ctx.blobs };
   // A few in order (message i gets UID i + 1); many in parallel batches (UIDs in commit order).
   if (n <= 10) {
     for (let i = 0; i < n; i++) await ingest(deps, { raw: raw(i, to), targets: [{ account }] });
@@ -72,9 +66,9 @@ async function fill(account: AccountId, to: string, n: number): Promise<void> {
 
 test('curl: list mailboxes, fetch a message by UID, search', { timeout: 60_000 }, async (t) => {
   if (!which('curl')) return t.skip('curl is not installed');
-  const u = await app.account('Camille', 'Curl');
+  const u = await h.app.account('Camille', 'Curl');
   await fill(u.id as AccountId, u.address, 3);
-  const base = `imap://127.0.0.1:${imap.port}`;
+  const base = `imap://127.0.0.1:${h.imap.port}`;
   const auth = ['--user', `${u.address}:${u.password}`, '--login-options', 'AUTH=PLAIN', '-sS'];
   const list = await run('curl', [...auth, `${base}/`]);
   assert.equal(list.code, 0, list.stderr);
@@ -124,9 +118,9 @@ print(json.dumps(out))
 test("python3 imaplib: login, select, search, fetch, store, logout", { timeout: 60_000 }, async (t) => {
   const py = which('python3');
   if (!py) return t.skip('python3 is not installed');
-  const u = await app.account('Paul', 'Python');
+  const u = await h.app.account('Paul', 'Python');
   await fill(u.id as AccountId, u.address, 3);
-  const r = await run(py, ['-c', PY, String(imap.port), u.address, u.password]);
+  const r = await run(py, ['-c', PY, String(h.imap.port), u.address, u.password]);
   assert.equal(r.code, 0, r.stderr);
   const o = JSON.parse(r.stdout) as Record<string, unknown>;
   assert.ok((o.caps as string[]).includes('IMAP4REV1'));
@@ -170,7 +164,7 @@ function localState(dir: string): Map<string, string> {
 /** Message-ID → maildir flag letters on the server side. */
 async function serverState(account: AccountId, mailbox: MailboxId): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for await (const rows of fetchPlacements(app.ctx.store, account, mailbox, 'all', { body: true })) {
+  for await (const rows of fetchPlacements(h.app.ctx.store, account, mailbox, 'all', { body: true })) {
     for (const r of rows) {
       const id = r.body!.messageId!.replace(/^<|>$/g, '');
       out.set(id, r.flags.map((f) => LETTER[f] ?? '').sort().join(''));
@@ -187,11 +181,11 @@ function assertSame(local: Map<string, string>, server: Map<string, string>, wha
 test('mbsync: a 1 000-message mailbox syncs to a Maildir; server-side flags and moves, and a local flag, sync back', { timeout: 240_000 }, async (t) => {
   const mbsync = which('mbsync');
   if (!mbsync) return t.skip('mbsync is not installed (apt-get install isync)');
-  const u = await app.account('Sophie', 'Sync');
+  const u = await h.app.account('Sophie', 'Sync');
   const account = u.id as AccountId;
   await fill(account, u.address, 1000);
-  const inbox = (await getMailboxByName(app.ctx.store, account, 'INBOX'))!;
-  const archive = (await getMailboxByName(app.ctx.store, account, 'Archive'))!;
+  const inbox = (await getMailboxByName(h.app.ctx.store, account, 'INBOX'))!;
+  const archive = (await getMailboxByName(h.app.ctx.store, account, 'Archive'))!;
   const dir = tempDir('preau-mbsync-');
   const maildir = join(dir, 'mail');
   mkdirSync(maildir);
@@ -201,7 +195,7 @@ test('mbsync: a 1 000-message mailbox syncs to a Maildir; server-side flags and 
     [
       'IMAPAccount preau',
       'Host 127.0.0.1',
-      `Port ${imap.port}`,
+      `Port ${h.imap.port}`,
       `User ${u.address}`,
       `Pass ${u.password}`,
       'SSLType None',
@@ -235,16 +229,16 @@ test('mbsync: a 1 000-message mailbox syncs to a Maildir; server-side flags and 
   assert.equal(localState(join(maildir, 'INBOX')).size, 1000);
 
   // On the server: flags on 300 messages, 100 moved to Archive, 20 expunged.
-  await setFlags(app.ctx.store, account, inbox.id, [{ start: 1, end: 200 }], 'add', ['\\Seen']);
-  await setFlags(app.ctx.store, account, inbox.id, [{ start: 150, end: 300 }], 'add', ['\\Flagged', '\\Answered']);
-  await setFlags(app.ctx.store, account, inbox.id, [{ start: 1, end: 50 }], 'remove', ['\\Seen']);
-  await moveMessages(app.ctx.store, account, inbox.id, [{ start: 401, end: 500 }], archive.id);
-  await setFlags(app.ctx.store, account, inbox.id, [{ start: 901, end: 920 }], 'add', ['\\Deleted']);
+  await setFlags(h.app.ctx.store, account, inbox.id, [{ start: 1, end: 200 }], 'add', ['\\Seen']);
+  await setFlags(h.app.ctx.store, account, inbox.id, [{ start: 150, end: 300 }], 'add', ['\\Flagged', '\\Answered']);
+  await setFlags(h.app.ctx.store, account, inbox.id, [{ start: 1, end: 50 }], 'remove', ['\\Seen']);
+  await moveMessages(h.app.ctx.store, account, inbox.id, [{ start: 401, end: 500 }], archive.id);
+  await setFlags(h.app.ctx.store, account, inbox.id, [{ start: 901, end: 920 }], 'add', ['\\Deleted']);
   const { expunge } = await import('../src/mail/messages.ts');
-  await expunge(app.ctx.store, account, inbox.id, { uids: toRanges(Array.from({ length: 20 }, (_, i) => 901 + i)) });
+  await expunge(h.app.ctx.store, account, inbox.id, { uids: toRanges(Array.from({ length: 20 }, (_, i) => 901 + i)) });
   // Locally: the message of UID 1000 (untouched on the server) marked as read and flagged.
   let target = '';
-  for await (const rows of fetchPlacements(app.ctx.store, account, inbox.id, [{ start: 1000, end: 1000 }], { body: true })) target = rows[0]!.body!.messageId!.replace(/^<|>$/g, '');
+  for await (const rows of fetchPlacements(h.app.ctx.store, account, inbox.id, [{ start: 1000, end: 1000 }], { body: true })) target = rows[0]!.body!.messageId!.replace(/^<|>$/g, '');
   assert.ok(target);
   const curDir = join(maildir, 'INBOX', 'cur');
   const newDir = join(maildir, 'INBOX', 'new');

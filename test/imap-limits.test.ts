@@ -2,39 +2,34 @@
  *  non-synchronising literals of any size within the limits (RFC 7888 §3–§4). */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 import { RawImap } from './helpers/imap-client.ts';
 
-let app: TestApp;
-let imap: ImapServer;
 let user: { id: number; address: string; password: string };
 let other: { address: string; password: string };
 
+let h: ImapTestApp;
+
 before(async () => {
-  app = await startTestApp({ imapMaxConnectionsPerIp: 4, imapMaxConnectionsPerAccount: 2 }, { pg: !!process.env.PREAU_TEST_PG });
-  imap = await startImapServer(app.ctx, { port: 0 });
-  user = await app.account('Chloé', 'Bernard');
-  other = await app.account('Théo', 'Petit');
+  h = await startImapTestApp({ imapMaxConnectionsPerIp: 4, imapMaxConnectionsPerAccount: 2 });
+  user = await h.app.account('Chloé', 'Bernard');
+  other = await h.app.account('Théo', 'Petit');
 });
-after(async () => {
-  await imap.close();
-  await app.stop();
-});
+after(() => h.close());
 
 const login = (c: RawImap, u: { address: string; password: string }) => c.cmd(`LOGIN "${u.address}" "${u.password}"`);
 
 /** Closes the client and waits until the server freed the connection's slots. */
 async function hangUp(c: RawImap): Promise<void> {
-  const released = imap.caps.waitReleased();
+  const released = h.imap.caps.waitReleased();
   c.close();
   await released;
 }
 
 test('per-account cap: NO [LIMIT], session stays unauthenticated, slot freed on close', async () => {
-  const a = (await RawImap.connect(imap.port)).c;
-  const b = (await RawImap.connect(imap.port)).c;
-  const c = (await RawImap.connect(imap.port)).c;
+  const a = (await RawImap.connect(h.imap.port)).c;
+  const b = (await RawImap.connect(h.imap.port)).c;
+  const c = (await RawImap.connect(h.imap.port)).c;
   assert.match((await login(a, user)).tagged, /OK/);
   assert.match((await login(b, user)).tagged, /OK/);
   const refused = await login(c, user);
@@ -44,10 +39,10 @@ test('per-account cap: NO [LIMIT], session stays unauthenticated, slot freed on 
   assert.match((await c.cmd(`AUTHENTICATE PLAIN ${plain}`)).tagged, /NO \[LIMIT\]/);
   // Another account is not affected by this account's cap.
   assert.match((await login(c, other)).tagged, /OK/);
-  assert.equal(imap.caps.count('account', user.id), 2);
+  assert.equal(h.imap.caps.count('account', user.id), 2);
   await hangUp(a);
-  assert.equal(imap.caps.count('account', user.id), 1);
-  const d = (await RawImap.connect(imap.port)).c;
+  assert.equal(h.imap.caps.count('account', user.id), 1);
+  const d = (await RawImap.connect(h.imap.port)).c;
   assert.match((await login(d, user)).tagged, /OK/, 'the freed slot is usable');
   for (const x of [b, c, d]) await hangUp(x);
 });
@@ -55,24 +50,24 @@ test('per-account cap: NO [LIMIT], session stays unauthenticated, slot freed on 
 test('per-address cap (loopback included): BYE [UNAVAILABLE] before any command; freed on close', async () => {
   const open: RawImap[] = [];
   for (let i = 0; i < 4; i++) {
-    const { c, greeting } = await RawImap.connect(imap.port);
+    const { c, greeting } = await RawImap.connect(h.imap.port);
     assert.match(greeting, /^\* OK /);
     open.push(c);
   }
-  const { c: fifth, greeting } = await RawImap.connect(imap.port);
+  const { c: fifth, greeting } = await RawImap.connect(h.imap.port);
   assert.equal(greeting, '* BYE [UNAVAILABLE] Too many connections from your address / Trop de connexions');
   await assert.rejects(fifth.line(), /connection closed/, 'closed without a greeting or any answer');
-  assert.equal(imap.caps.count('ip', '127.0.0.1'), 4, 'a refused connection takes no slot');
+  assert.equal(h.imap.caps.count('ip', '127.0.0.1'), 4, 'a refused connection takes no slot');
   await hangUp(open.shift()!);
-  const { c: again, greeting: g2 } = await RawImap.connect(imap.port);
+  const { c: again, greeting: g2 } = await RawImap.connect(h.imap.port);
   assert.match(g2, /^\* OK /);
   open.push(again);
   for (const c of open) await hangUp(c);
-  assert.equal(imap.caps.count('ip', '127.0.0.1'), 0);
+  assert.equal(h.imap.caps.count('ip', '127.0.0.1'), 0);
 });
 
 test('LITERAL+: advertised instead of LITERAL-; APPEND {10240+} without waiting for a continuation', async () => {
-  const { c, greeting } = await RawImap.connect(imap.port);
+  const { c, greeting } = await RawImap.connect(h.imap.port);
   assert.match(greeting, / LITERAL\+ /);
   assert.doesNotMatch(greeting, /LITERAL-/);
   assert.match((await login(c, user)).tagged, /OK/);

@@ -2,28 +2,22 @@
  *  real IMAP server; APPENDUID gives every UID (RFC 4315 §3). */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 import { RawImap } from './helpers/imap-client.ts';
 
-let app: TestApp;
-let imap: ImapServer;
+let h: ImapTestApp;
 
 before(async () => {
-  app = await startTestApp({}, { pg: !!process.env.PREAU_TEST_PG });
-  imap = await startImapServer(app.ctx, { port: 0 });
+  h = await startImapTestApp();
 });
-after(async () => {
-  await imap.close();
-  await app.stop();
-});
+after(() => h.close());
 
 const message = (n: number, filler = '') => `From: a@example.org\r\nSubject: Pièce ${n}\r\nMessage-ID: <multi-${n}@example.org>\r\n\r\nBonjour ${n}.\r\n${filler}`;
 const literal = (raw: string) => `{${Buffer.byteLength(raw)}+}\r\n${raw}`;
 
 async function signIn(quotaBytes?: number): Promise<RawImap> {
-  const u = await app.account('Lina', `Multi${Math.random().toString(36).slice(2, 8)}`, quotaBytes ? { quotaBytes } : {});
-  const { c } = await RawImap.connect(imap.port);
+  const u = await h.app.account('Lina', `Multi${Math.random().toString(36).slice(2, 8)}`, quotaBytes ? { quotaBytes } : {});
+  const { c } = await RawImap.connect(h.imap.port);
   assert.match((await c.cmd(`LOGIN "${u.address}" "${u.password}"`)).tagged, /OK/);
   return c;
 }

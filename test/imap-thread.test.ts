@@ -2,22 +2,20 @@
  *  References and In-Reply-To, the exact `* THREAD` lines a client reads. RFC 5256 §3, §4. */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { startImapServer, type ImapServer } from '../src/imap/server.ts';
+import { startImapTestApp, type ImapTestApp } from './helpers/app.ts';
 import { RawImap } from './helpers/imap-client.ts';
 
-let app: TestApp;
-let imap: ImapServer;
 let user: { id: number; address: string; password: string };
 let c: RawImap;
 /** UID of each message of the conversation, by its name. */
 const uid: Record<string, number> = {};
 
+let h: ImapTestApp;
+
 before(async () => {
-  app = await startTestApp({}, { pg: !!process.env.PREAU_TEST_PG });
-  imap = await startImapServer(app.ctx, { port: 0 });
-  user = await app.account('Camille', 'Durand');
-  c = (await RawImap.connect(imap.port)).c;
+  h = await startImapTestApp();
+  user = await h.app.account('Camille', 'Durand');
+  c = (await RawImap.connect(h.imap.port)).c;
   assert.match((await c.cmd(`LOGIN "${user.address}" "${user.password}"`)).tagged, /OK/);
   // A first message, expunged, so that sequence numbers and UIDs differ by one.
   await append('gone', { subject: 'Effacé', date: 'Sun, 01 Sep 2024 08:00:00 +0200' });
@@ -42,8 +40,7 @@ before(async () => {
 });
 after(async () => {
   c.close();
-  await imap.close();
-  await app.stop();
+  await h.close();
 });
 
 async function append(name: string, h: { subject: string; date?: string; references?: string; inReplyTo?: string; internalDate?: string }): Promise<void> {

@@ -9,6 +9,7 @@ import type { ConfigInput } from '../../src/config/schema.ts';
 import { startApp, type RunningApp, type StartOptions } from '../../src/app.ts';
 import { createAccount, type NewAccount } from '../../src/accounts/service.ts';
 import { createLogger } from '../../src/log/index.ts';
+import { startImapServer, type ImapServer } from '../../src/imap/server.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,6 +83,22 @@ export async function startTestApp(overrides: ConfigInput = {}, opts: StartOptio
       await app.close();
       await dropPg?.();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ImapTestApp { app: TestApp; imap: ImapServer; close(): Promise<void> }
+
+/** The app with its IMAP door on a free port (PostgreSQL when PREAU_TEST_PG is set, else SQLite in a temp dir). */
+export async function startImapTestApp(overrides: ConfigInput = {}, opts: { pg?: boolean } = { pg: !!process.env.PREAU_TEST_PG }): Promise<ImapTestApp> {
+  const app = await startTestApp(overrides, opts);
+  const imap = await startImapServer(app.ctx, { port: 0 });
+  return {
+    app,
+    imap,
+    async close() {
+      await imap.close();
+      await app.stop();
     },
   };
 }
