@@ -161,27 +161,6 @@ describe('webmail (browser)', { skip }, () => {
     assert.ok(remoteHits.includes('/news.png'), 'the image is fetched once allowed');
   });
 
-  test('the open row follows the open message; Back and Forward move between them', async () => {
-    const conseil = [...backend.emails.values()].find((x) => x.subject === 'Conseil de classe de 3e B')!;
-    const lettre = [...backend.emails.values()].find((x) => x.subject === 'Lettre avec images')!;
-    const current = page.locator('.row-link[aria-current="true"]');
-    await page.getByText('Conseil de classe de 3e B').click();
-    await page.getByRole('heading', { name: 'Conseil de classe de 3e B', level: 1 }).waitFor();
-    await page.waitForURL(new RegExp(`/${encodeURIComponent(conseil.id)}$`));
-    assert.deepEqual(await current.allTextContents().then((l) => l.map((x) => x.includes('Conseil de classe de 3e B'))), [true]);
-    await page.getByText('Lettre avec images').click();
-    await page.getByRole('heading', { name: 'Lettre avec images', level: 1 }).waitFor();
-    // The row opened before is no longer marked (rows re-render when their own state changes).
-    await page.waitForURL(new RegExp(`/${encodeURIComponent(lettre.id)}$`));
-    assert.deepEqual(await current.allTextContents().then((l) => l.map((x) => x.includes('Lettre avec images'))), [true]);
-    // Each opening left its history entry, written after the paint.
-    await page.goBack();
-    await page.getByRole('heading', { name: 'Conseil de classe de 3e B', level: 1 }).waitFor();
-    assert.deepEqual(await current.allTextContents().then((l) => l.map((x) => x.includes('Conseil de classe de 3e B'))), [true]);
-    await page.goForward();
-    await page.getByRole('heading', { name: 'Lettre avec images', level: 1 }).waitFor();
-  });
-
   test('write to a colleague with an attachment: upload, draft, submission to Sent', async () => {
     const submitted = once(backend, 'submission');
     await page.keyboard.press('Escape');

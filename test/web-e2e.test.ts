@@ -126,6 +126,35 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
     await page.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
   });
 
+  test('the open row follows the open message; Back and Forward move between opened messages', async () => {
+    const lea = await app!.account('Léa', 'Moreau');
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
+    for (const subject of ['Conseil de classe de 3e B', 'Sortie au musée']) await t.sendMail({ from: 'claire.martin@mairie.example', to: lea.address, subject, text: `Bonjour, ${subject}.` });
+    t.close();
+    const { page } = await signedIn(lea);
+    const current = page.locator('.row-link[aria-current="true"] .row-subject');
+    const openOne = async (subject: string) => {
+      await page.locator('.row-subject', { hasText: subject }).click();
+      await page.getByRole('heading', { name: subject, level: 1 }).waitFor();
+    };
+    await openOne('Conseil de classe de 3e B');
+    await page.waitForURL(/\/mail\/[^/]+\/[^/]+$/);
+    const first = page.url();
+    assert.deepEqual(await current.allTextContents(), ['Conseil de classe de 3e B']);
+    await openOne('Sortie au musée');
+    await page.waitForURL((u) => u.href !== first);
+    // The row opened before is no longer marked (rows re-render when their own state changes).
+    assert.deepEqual(await current.allTextContents(), ['Sortie au musée']);
+    // Each opening left its history entry (written after the paint).
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Conseil de classe de 3e B', level: 1 }).waitFor();
+    assert.equal(page.url(), first);
+    assert.deepEqual(await current.allTextContents(), ['Conseil de classe de 3e B']);
+    await page.goForward();
+    await page.getByRole('heading', { name: 'Sortie au musée', level: 1 }).waitFor();
+    await page.context().close();
+  });
+
   test('once per build, a hidden frame runs the scripts again for the code cache, without rendering or asking the server', async () => {
     const page404 = await fetch(`${base}/_code-cache`, { headers: { accept: 'text/html' } });
     assert.equal(page404.status, 200);

@@ -47,12 +47,12 @@ export function MessageList(props: {
   const key = JSON.stringify(props.filter) + (prefs.conversations ? ':c' : '');
 
   const loadPage = useCallback(
-    async (page: number, gen: number) => {
-      if (loading.current.has(page)) return;
+    async (page: number, gen: number): Promise<number | undefined> => {
+      if (loading.current.has(page)) return undefined;
       loading.current.add(page);
       try {
         const r = prefs.conversations ? await queryThreadPage(props.jmap, props.filter, page * PAGE, PAGE, hidden.current) : await queryPage(props.jmap, props.filter, page * PAGE, PAGE);
-        if (gen !== generation.current) return;
+        if (gen !== generation.current) return undefined;
         r.emails.forEach((e, i) => rows.current.set(page * PAGE + i, e));
         setTotal(r.total);
         if (props.searchFilter) {
@@ -60,8 +60,10 @@ export function MessageList(props: {
           s.forEach((v, k) => snips.current.set(k, v));
         }
         force((n) => n + 1);
+        return r.total;
       } catch {
         if (gen === generation.current) setTotal((x) => x ?? 0);
+        return undefined;
       } finally {
         loading.current.delete(page);
       }
@@ -80,18 +82,21 @@ export function MessageList(props: {
     void loadPage(0, generation.current);
   }, [key, loadPage]);
 
-  // Push or local change: reload the pages already seen (cheap: one request per page).
+  // Push or local change: reload the pages already seen (cheap: one request per page). The rows
+  // shown stay until their page's answer replaces them (no blank rows meanwhile); rows past the
+  // new total go once every page has answered.
   useEffect(() => {
     if (props.version === 0) return;
     const gen = ++generation.current;
     const pages = new Set<number>([0]);
     for (const i of rows.current.keys()) pages.add(Math.floor(i / PAGE));
     loading.current.clear();
-    const keep = rows.current;
-    rows.current = new Map();
-    void Promise.all([...pages].map((p) => loadPage(p, gen))).then(() => {
-      if (gen !== generation.current) return;
-      for (const [i, e] of keep) if (!rows.current.has(i) && i < (total ?? 0)) rows.current.set(i, e);
+    void Promise.all([...pages].map((p) => loadPage(p, gen))).then((totals) => {
+      const n = totals.find((x) => x !== undefined);
+      if (gen !== generation.current || n === undefined) return;
+      const past = [...rows.current.keys()].filter((i) => i >= n);
+      for (const i of past) rows.current.delete(i);
+      if (past.length) force((x) => x + 1);
     });
   }, [props.version]); // eslint-disable-line react-hooks/exhaustive-deps
 
