@@ -155,6 +155,24 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
     await page.context().close();
   });
 
+  test('when new mail shifts the list, the focused row keeps its message', async () => {
+    const noe = await app!.account('Noé', 'Girard');
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
+    const send = (subject: string) => t.sendMail({ from: 'claire.martin@mairie.example', to: noe.address, subject, text: `Bonjour, ${subject}.` });
+    for (const subject of ['Cantine de lundi', 'Photos de classe']) await send(subject);
+    const { page } = await signedIn(noe);
+    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label') ?? null);
+    await page.getByRole('checkbox', { name: 'Sélectionner « Cantine de lundi »' }).focus();
+    // New mail arrives (JMAP push): every row moves down by one.
+    await send('Conseil d’école');
+    await page.locator('.row-subject', { hasText: 'Conseil d’école' }).waitFor();
+    assert.equal(await focused(), 'Sélectionner « Cantine de lundi »', 'the focus stays on the same message');
+    await page.keyboard.press('Space');
+    assert.deepEqual(await page.locator('.row.checked .row-subject').allTextContents(), ['Cantine de lundi']);
+    t.close();
+    await page.context().close();
+  });
+
   test('once per build, a hidden frame runs the scripts again for the code cache, without rendering or asking the server', async () => {
     const page404 = await fetch(`${base}/_code-cache`, { headers: { accept: 'text/html' } });
     assert.equal(page404.status, 200);

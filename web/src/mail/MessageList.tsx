@@ -143,15 +143,22 @@ export function MessageList(props: {
   if (count === 0) {
     return <div className="list-empty" role="status">{props.searchFilter ? t('list.noResults') : t('list.empty')}</div>;
   }
+  const keys = new Set<string>();
   return (
     <div ref={parentRef} className={`message-list ${prefs.density}`} tabIndex={-1}>
       <p className="sr-only" role="status">{tn('list.count', count)}</p>
       <ul aria-label={props.label} className="rows" style={{ height: virtualizer.totalSize }}>
         {items.map((v) => {
           const e = rows.current.get(v.index);
+          // A row's element belongs to its message, not to its position: when new mail shifts the
+          // list, the element under the pointer or holding the focus still stands for the same
+          // message. (During a reload a message can briefly sit at two positions: the second keeps
+          // a position key.)
+          const key = e && !keys.has(e.id) ? e.id : `#${v.key}`;
+          keys.add(key);
           return (
             <li
-              key={v.key}
+              key={key}
               className="row-slot"
               aria-setsize={count}
               aria-posinset={v.index + 1}
