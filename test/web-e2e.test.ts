@@ -103,6 +103,25 @@ describe('webmail on the real server', { skip: hasChromium ? false : 'chromium i
     assert.deepEqual(k.dialogs, []);
     assert.deepEqual(k.foreign, []);
     assert.deepEqual(await axe(k.page), []);
+    // Beyond the sanitiser: the document in the frame cannot run anything at all (its sandbox has
+    // no allow-scripts), whatever gets into it, and it carries the strict CSP of html.ts.
+    const frame = await k.page.evaluate(() => {
+      const d = (globalThis as any).document.querySelector('iframe.mail-frame').contentDocument;
+      const s = d.createElement('script');
+      s.textContent = 'window.top.__ranInMail = true';
+      d.body.append(s);
+      const img = d.createElement('img');
+      img.setAttribute('onerror', 'window.top.__ranInMail = true');
+      img.src = 'data:,nope';
+      d.body.append(img);
+      return { csp: d.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '', sandbox: d.defaultView.frameElement.getAttribute('sandbox') };
+    });
+    await k.page.waitForTimeout(200);
+    assert.equal(await k.page.evaluate('window.__ranInMail ?? false'), false, 'no script runs in the mail document');
+    assert.match(frame.csp, /script-src 'none'/);
+    assert.doesNotMatch(/img-src [^;]*/.exec(frame.csp)?.[0] ?? 'missing', /https:|missing/, 'remote images not allowed by default');
+    assert.doesNotMatch(frame.sandbox, /allow-scripts/);
+    assert.deepEqual(k.dialogs, []);
   });
 
   test('two-factor: enrol with the QR page, then sign in with a recovery code', async (t) => {

@@ -1,5 +1,5 @@
 /** The signed-in shell: header, folders, list, reader, composer, settings, help; push and shortcuts. */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { clientConfig, signOut, type Account } from '../api/auth.ts';
 import { t, tn } from '../i18n/index.ts';
@@ -7,7 +7,7 @@ import { navigate, query, segments, useLocation } from '../router.ts';
 import { applyServerCalendar, usePrefs, isWorkingTime } from '../prefs.ts';
 import { Toasts, toast } from '../ui/toast.tsx';
 import { Icon } from '../ui/Icon.tsx';
-import { byRole, copyEmails, getFull, getThread, reportPhishing, VERDICT, getIdentities, getMailboxes, getQuota, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox, type Quota } from './data.ts';
+import { byRole, copyEmails, getFull, peekFull, getThread, reportPhishing, VERDICT, getIdentities, getMailboxes, getQuota, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox, type Quota } from './data.ts';
 import { FolderList, QuotaBanner, QuotaGauge, roleName } from './FolderList.tsx';
 import { MessageList, type ListHandle } from './MessageList.tsx';
 import { Reader } from './Reader.tsx';
@@ -94,11 +94,12 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     });
   }, [jmap]);
 
-  // Open the message named in the URL; mark it read.
-  useEffect(() => {
+  // Open the message named in the URL; mark it read. A layout effect: React renders its state
+  // updates before the browser paints (a passive effect's would wait for a later task).
+  useLayoutEffect(() => {
     if (!openId) return setOpen(null);
     let cancelled = false;
-    void getFull(jmap, openId).then((e) => {
+    const show = (e: EmailFull | null) => {
       if (cancelled) return;
       setOpen(e);
       setThread(undefined);
@@ -117,7 +118,11 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
       });
       if (e && !e.keywords.$seen && !prefs.conversations) void setKeyword(jmap, [e.id], '$seen', true).then(() => { setVersion((v) => v + 1); void refresh(); });
       requestAnimationFrame(() => document.getElementById('reader-subject')?.focus());
-    });
+    };
+    // A body fetched ahead (the rows in view) shows in the frame of the click that opened it.
+    const ready = peekFull(jmap, openId);
+    if (ready) show(ready);
+    else void getFull(jmap, openId).then(show);
     return () => { cancelled = true; };
   }, [jmap, openId, refresh, prefs.conversations]);
 

@@ -1,5 +1,5 @@
 /** Reading pane: header, protection banners, remote-image bar, sandboxed body, attachments. */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatFullDate, formatSize, getLang, t } from '../i18n/index.ts';
 import { getPrefs, setPrefs, usePrefs } from '../prefs.ts';
@@ -42,41 +42,48 @@ export function Banners({ verdict, email }: { verdict: Verdict | null | undefine
   );
 }
 
-/** The body in an iframe: sandbox without allow-scripts, srcdoc with its own strict CSP. */
+/**
+ * The body in an iframe: sandbox without allow-scripts, the document with its own strict CSP
+ * (html.ts). The document is written into the frame's initial empty document rather than given as
+ * srcdoc: a srcdoc is a navigation, whose commit comes back from the browser process 15–30 ms
+ * later; written, the body is laid out in the same task and painted in the click's own frame. Same
+ * protection either way: the sandbox flags of the frame apply to the document in it (scripts and
+ * event handlers never run, no forms, no top navigation), the document inherits the page's CSP
+ * and adds its own (img-src without remote hosts unless allowed), and allow-same-origin was
+ * already needed to measure the height.
+ */
 export function MessageFrame({ html, title }: { html: string; title: string }) {
   const ref = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(200);
-  useEffect(() => {
+  // A new frame for each new document: a document's CSP cannot be relaxed once applied, so
+  // "show images" (a wider img-src) needs a document of its own, and none inherits the last one's state.
+  const doc = useRef({ html, n: 0 });
+  if (doc.current.html !== html) doc.current = { html, n: doc.current.n + 1 };
+  useLayoutEffect(() => {
     const frame = ref.current;
-    if (!frame) return;
-    let ro: ResizeObserver | null = null;
+    const d = frame?.contentDocument;
+    if (!frame || !d) return;
+    d.open();
+    d.write(html);
+    d.close();
     // The content's own height: documentElement.scrollHeight never goes below the frame's current
     // height, so a short message would keep the initial 200 px.
-    const measure = (d: Document) => Math.max(80, Math.max(d.body?.scrollHeight ?? 0, d.documentElement.offsetHeight) + 8);
-    const fit = () => {
-      const d = frame.contentDocument;
-      if (!d?.documentElement) return;
-      setHeight(measure(d));
-      if (!ro && d.body) {
-        ro = new ResizeObserver(() => setHeight(measure(d)));
-        ro.observe(d.body);
-      }
-    };
-    frame.addEventListener('load', fit);
-    return () => {
-      frame.removeEventListener('load', fit);
-      ro?.disconnect();
-    };
+    const measure = () => Math.max(80, Math.max(d.body?.scrollHeight ?? 0, d.documentElement?.offsetHeight ?? 0) + 8);
+    setHeight(measure());
+    // Images and fonts arriving later change the height.
+    const ro = d.body ? new ResizeObserver(() => setHeight(measure())) : null;
+    if (d.body) ro?.observe(d.body);
+    return () => ro?.disconnect();
   }, [html]);
   return (
     <iframe
+      key={doc.current.n}
       ref={ref}
       className="mail-frame"
       title={title}
-      // No allow-scripts: nothing in the mail can run. allow-same-origin only lets us measure the height.
+      // No allow-scripts: nothing in the mail can run. allow-same-origin lets us write the document and measure its height.
       sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
       referrerPolicy="no-referrer"
-      srcDoc={html}
       style={{ height }}
     />
   );

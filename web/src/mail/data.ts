@@ -1,6 +1,6 @@
 /** Mail operations over JMAP. RFC 8621 §2 (Mailbox), §4 (Email), §5 (SearchSnippet), §7 (submission); RFC 9425 (Quota). */
 import { Jmap, QUOTA, SUBMISSION } from '../api/jmap.ts';
-import { forget, has, put, take } from '../api/prefetch.ts';
+import { forget, has, peek, put, take } from '../api/prefetch.ts';
 import { getPrefs } from '../prefs.ts';
 
 export interface Mailbox {
@@ -127,12 +127,19 @@ const FULL_PROPS = [...SUMMARY_PROPS, 'cc', 'bcc', 'replyTo', 'sentAt', 'message
 
 export async function getFull(j: Jmap, id: string): Promise<EmailFull | null> {
   const pre = await prefetched<{ email: EmailFull; at: number }>(bodyKey(j, id));
-  if (pre) {
-    // Keywords and mailboxes may have changed since: the list has the latest ones.
-    const l = latest.get(id);
-    return l && l.at > pre.at ? { ...pre.email, keywords: l.keywords, mailboxIds: l.mailboxIds } : { ...pre.email };
-  }
-  return (await fetchFull(j, [id]))[0] ?? null;
+  return pre ? withLatest(pre) : (await fetchFull(j, [id]))[0] ?? null;
+}
+
+/** The email if its prefetched body has already arrived (no waiting), else null: see getFull. */
+export function peekFull(j: Jmap, id: string): EmailFull | null {
+  const pre = peek<{ email: EmailFull; at: number }>(bodyKey(j, id));
+  return pre ? withLatest(pre) : null;
+}
+
+/** A prefetched body with the keywords and mailboxes of the list when they are newer. */
+function withLatest(pre: { email: EmailFull; at: number }): EmailFull {
+  const l = latest.get(pre.email.id);
+  return l && l.at > pre.at ? { ...pre.email, keywords: l.keywords, mailboxIds: l.mailboxIds } : { ...pre.email };
 }
 
 async function fetchFull(j: Jmap, ids: string[]): Promise<EmailFull[]> {
