@@ -17,8 +17,8 @@ const SERVER_PREFIXES = ['/api/', '/jmap', '/.well-known/', '/dav', '/healthz', 
 
 /**
  * The CSP of the page. Scripts: only our own files (no inline script). Styles: 'unsafe-inline' is
- * needed because mail bodies are shown in a srcdoc iframe, which inherits this policy (CSP3
- * §4.2.2 "policy container" of about:srcdoc), and mail HTML uses style attributes; our own HTML
+ * needed because mail bodies are written into a sandboxed iframe's initial about:blank document,
+ * which inherits this policy (HTML "policy container" of about:blank), and mail HTML uses style attributes; our own HTML
  * has none. Images: http(s): so that "show images" can load remote images the user allowed.
  */
 export const PAGE_CSP = [

@@ -99,7 +99,7 @@ function neutraliseHandlers(html: string): string {
   return out;
 }
 
-/** The srcdoc shell: a strict CSP (no script at all; images only from us unless allowed). */
+/** The mail document written into the reader's frame (Reader.tsx MessageFrame): a strict CSP (no script at all; images only from us unless allowed). */
 export function shell(body: string, showRemote: boolean, dark: boolean): string {
   const origin = location.origin;
   const img = showRemote ? `${origin} data: https: http:` : `${origin} data:`;
