@@ -68,9 +68,21 @@ export async function startTestApp(overrides: ConfigInput = {}, opts: StartOptio
     databaseUrl = db.url;
     dropPg = db.drop;
   }
-  const ports = { smtpPort: await freePort(), submissionPort: await freePort(), imapPort: await freePort(), httpPort: await freePort() };
-  const config = loadConfig({}, { dataDir, domain: 'ac-test.fr', orgName: 'Académie de Test', logLevel: 'silent', databaseUrl, ...ports, ...overrides });
-  const app = await startApp(config, { log: createLogger(process.env.PREAU_TEST_LOG ?? 'silent'), workers: false, resolver: emptyResolver(), ...opts });
+  // Port 0 means "no such door" in the configuration, so the doors get ports picked just before:
+  // another test file may take one of them meanwhile (EADDRINUSE), then the app (which closes what
+  // it opened on failure) starts again on new ones.
+  let config: ReturnType<typeof loadConfig>;
+  let app: Awaited<ReturnType<typeof startApp>>;
+  for (let attempt = 1; ; attempt++) {
+    const ports = { smtpPort: await freePort(), submissionPort: await freePort(), imapPort: await freePort(), httpPort: await freePort() };
+    config = loadConfig({}, { dataDir, domain: 'ac-test.fr', orgName: 'Académie de Test', logLevel: 'silent', databaseUrl, ...ports, ...overrides });
+    try {
+      app = await startApp(config, { log: createLogger(process.env.PREAU_TEST_LOG ?? 'silent'), workers: false, resolver: emptyResolver(), ...opts });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw e;
+    }
+  }
   return {
     ...app,
     dataDir,
