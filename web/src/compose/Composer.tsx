@@ -13,6 +13,7 @@ import { RichEditor } from './Editor.tsx';
 import { prefixed, quoteHtml, quoteText, replyRecipients } from './quote.ts';
 import { maxDelayedSend } from './send.ts';
 import { recentAddresses } from './contacts.ts';
+import { fromCid, toCid, type InlineFile } from './inline.ts';
 import type { ComposeRequest, SendJob } from './types.ts';
 
 interface Upload { key: string; name: string; type: string; size: number; blobId?: string; progress: number; error?: string; cid?: string; inline?: boolean }
@@ -52,6 +53,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
   const [suggestions, setSuggestions] = useState<Address[]>([]);
   const dirty = useRef(false);
   const editorRef = useRef<Editor | null>(null);
+  const inlineUrl = (f: InlineFile) => jmap.downloadUrl(f.blobId ?? '', f.name, f.type, true);
   const dialogRef = useRef<HTMLDivElement>(null);
 
   // Initial content from the request (reply, forward, existing draft, new with signature).
@@ -69,9 +71,12 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
         const tp = d.textBody.find((p) => p.type === 'text/plain');
         const h = hp?.partId ? d.bodyValues[hp.partId]?.value ?? '' : '';
         const tx = tp?.partId ? d.bodyValues[tp.partId]?.value ?? '' : '';
+        const draftFiles = d.attachments.filter((a) => a.blobId).map((a, i) => ({ key: `d${i}`, name: a.name ?? 'fichier', type: a.type, size: a.size, blobId: a.blobId!, progress: 1, cid: a.cid ?? undefined, inline: a.disposition === 'inline' }));
+        // The draft's inline images (cid:) show in the editor through their download URLs.
+        const shown = fromCid(h, draftFiles, inlineUrl);
         setRich(!!hp);
-        setHtml(h); setText(tx); setInitial(h || `<p>${escapeHtml(tx)}</p>`);
-        setFiles(d.attachments.filter((a) => a.blobId).map((a, i) => ({ key: `d${i}`, name: a.name ?? 'fichier', type: a.type, size: a.size, blobId: a.blobId!, progress: 1, cid: a.cid ?? undefined, inline: a.disposition === 'inline' })));
+        setHtml(shown); setText(tx); setInitial(shown || `<p>${escapeHtml(tx)}</p>`);
+        setFiles(draftFiles);
         setRefs({ inReplyTo: null, references: null });
         return;
       }
@@ -101,6 +106,10 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
   // One save at a time: each replaces the previous draft, so overlapping saves would leave copies.
   const saving = useRef<Promise<string | null> | null>(null);
   const draftRef = useRef<string | null>(request.draftId ?? null);
+  // A draft's attachment is a part of the draft message (its blobId names that part, RFC 8621
+  // §4.1.4), and each save replaces the draft: the next save must name the part of the draft just
+  // created, not of the one it destroyed. Upload key → blobId in the latest saved draft.
+  const partBlob = useRef(new Map<string, string>());
   const saveDraft = async (): Promise<string | null> => {
     while (saving.current) await saving.current.catch(() => null);
     const p = saveDraftNow();
@@ -116,9 +125,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
   const saveDraftNow = async (): Promise<string | null> => {
     if (!drafts) return null;
     setSaved('saving');
-    let bodyHtml = html;
-    const inlineFiles = files.filter((f) => f.inline && f.blobId && f.cid);
-    for (const f of inlineFiles) bodyHtml = bodyHtml.split(jmap.downloadUrl(f.blobId!, f.name, f.type, true)).join(`cid:${f.cid}`);
+    const bodyHtml = toCid(html, files, inlineUrl);
     const email: Record<string, unknown> = {
       mailboxIds: { [drafts.id]: true },
       keywords: { $draft: true, $seen: true },
@@ -127,7 +134,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       subject,
       inReplyTo: refs.inReplyTo,
       references: refs.references,
-      attachments: files.filter((f) => f.blobId).map((f) => ({ blobId: f.blobId, type: f.type, name: f.name, disposition: f.inline ? 'inline' : 'attachment', cid: f.cid ?? null })),
+      attachments: files.filter((f) => f.blobId).map((f) => ({ blobId: partBlob.current.get(f.key) ?? f.blobId, type: f.type, name: f.name, disposition: f.inline ? 'inline' : 'attachment', cid: f.cid ?? null })),
     };
     if (rich) {
       email.htmlBody = [{ partId: 'h', type: 'text/html' }];
@@ -137,13 +144,22 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       email.textBody = [{ partId: 't', type: 'text/plain' }];
       email.bodyValues = { t: { value: text } };
     }
+    const sent = files.filter((f) => f.blobId);
     try {
-      const r = await jmap.one<{ created?: Record<string, { id: string }>; notCreated?: Record<string, { type: string; description?: string }> }>('Email/set', {
-        create: { d: email },
-        destroy: draftRef.current ? [draftRef.current] : undefined,
-      });
-      const id = r.created?.d?.id;
-      if (!id) throw new Error(r.notCreated?.d?.description ?? r.notCreated?.d?.type ?? 'not created');
+      // The new draft's attachments in the same request (RFC 8620 §5.3 "#d"): see partBlob.
+      const res = await jmap.call([
+        ['Email/set', { accountId: jmap.accountId, create: { d: email }, destroy: draftRef.current ? [draftRef.current] : undefined }, 's'],
+        ['Email/get', { accountId: jmap.accountId, ids: ['#d'], properties: ['attachments'] }, 'g'],
+      ]);
+      const r = res.get('s') as { __error?: Error; created?: Record<string, { id: string }>; notCreated?: Record<string, { type: string; description?: string }> } | undefined;
+      if (r?.__error) throw r.__error;
+      const id = r?.created?.d?.id;
+      if (!id) throw new Error(r?.notCreated?.d?.description ?? r?.notCreated?.d?.type ?? 'not created');
+      const parts = ((res.get('g')?.list as { attachments?: BodyPart[] }[] | undefined)?.[0]?.attachments ?? []).filter((a) => a.blobId);
+      for (const f of sent) {
+        const i = parts.findIndex((a) => a.name === f.name && (a.cid ?? null) === (f.cid ?? null));
+        if (i >= 0) partBlob.current.set(f.key, parts.splice(i, 1)[0]!.blobId!);
+      }
       draftRef.current = id;
       dirty.current = false;
       setSaved('saved');
@@ -176,7 +192,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       jmap.upload(file, (p) => setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, progress: p } : f))))
         .then((r) => {
           setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, blobId: r.blobId, progress: 1 } : f)));
-          if (inline) editorRef.current?.chain().focus().setImage({ src: jmap.downloadUrl(r.blobId, file.name, file.type, true), alt: file.name }).run();
+          if (inline) editorRef.current?.chain().focus().setImage({ src: inlineUrl({ blobId: r.blobId, name: file.name, type: file.type || 'application/octet-stream' }), alt: file.name }).run();
         })
         .catch(() => setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, error: t('compose.uploadFailed') } : f))));
     }
