@@ -4,7 +4,7 @@ import type { Jmap } from '../api/jmap.ts';
 import { clientConfig, signOut, type Account } from '../api/auth.ts';
 import { t, tn } from '../i18n/index.ts';
 import { navigate, query, segments, useLocation } from '../router.ts';
-import { applyServerCalendar, usePrefs, isWorkingTime } from '../prefs.ts';
+import { applyServerCalendar, getPrefs, usePrefs, isWorkingTime } from '../prefs.ts';
 import { Toasts, toast } from '../ui/toast.tsx';
 import { Icon } from '../ui/Icon.tsx';
 import { byRole, copyEmails, getFull, peekFull, getThread, reportPhishing, VERDICT, getIdentities, getMailboxes, getQuota, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox, type Quota } from './data.ts';
@@ -58,10 +58,12 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const hiddenRef = useRef(hidden);
   hiddenRef.current = hidden;
 
+  const seenUnread = useRef(-1);
   const refresh = useCallback(async () => {
     const [b, q] = await Promise.all([getMailboxes(jmap), getQuota(jmap)]);
     setBoxes(b);
     const ib = byRole(b, 'inbox');
+    if (ib) seenUnread.current = ib.unreadEmails;
     try { if (ib) localStorage.setItem(`preau.inbox.${jmap.accountId}`, ib.id); } catch { /* private mode */ }
     setQuota(q);
   }, [jmap]);
@@ -77,17 +79,20 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   useEffect(warmCodeCache, []);
 
   // RFC 8620 §7.3: push. New unread mail in the inbox → desktop notification when allowed.
+  // The inbox's unread count last seen (the first Mailbox/get, then each refresh and push): a push
+  // that raises it means new mail. (The server sends no event at connection, so counting from the
+  // first push would miss the first new message.)
   useEffect(() => {
-    let lastUnread = -1;
     return jmap.push(async (changed) => {
       const mine = changed[jmap.accountId];
       if (!mine) return;
       const b = await getMailboxes(jmap).catch(() => null);
       if (b) {
+        const before = seenUnread.current;
         setBoxes(b);
         const ib = byRole(b, 'inbox');
-        if (ib && lastUnread >= 0 && ib.unreadEmails > lastUnread) notifyNewMail(ib.unreadEmails - lastUnread);
-        lastUnread = ib?.unreadEmails ?? -1;
+        if (ib && before >= 0 && ib.unreadEmails > before) notifyNewMail(ib.unreadEmails - before);
+        seenUnread.current = ib?.unreadEmails ?? before;
       }
       setVersion((v) => v + 1);
       void getQuota(jmap).then(setQuota);
@@ -355,8 +360,9 @@ function markPainted(): void {
 
 function notifyNewMail(n: number): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const p = JSON.parse(localStorage.getItem('preau.prefs') ?? '{}') as { notifications?: boolean; quietHours?: boolean };
+  const p = getPrefs();
   if (!p.notifications) return;
-  if (p.quietHours !== false && !isWorkingTime(new Date())) return;
+  // Droit à la déconnexion: quiet outside working time unless the user turned quiet hours off.
+  if (p.quietHours && !isWorkingTime(new Date())) return;
   new Notification(t('app.name'), { body: tn('notify.newMail', n), tag: 'preau-new-mail' });
 }
