@@ -205,6 +205,7 @@ export const en: Messages = {
   'search.after': 'From date',
   'search.before': 'To date',
   'search.hasAttachment': 'Has attachment',
+  'search.badRange': 'The “From date” is after the “To date”: correct one of them.',
   'search.results': 'Search results',
 
   'keys.title': 'Keyboard shortcuts',

@@ -203,6 +203,7 @@ export const fr = {
   'search.after': 'Depuis le',
   'search.before': 'Jusqu’au',
   'search.hasAttachment': 'Avec pièce jointe',
+  'search.badRange': 'La date « Depuis le » est après la date « Jusqu’au » : corrigez l’une des deux.',
   'search.results': 'Résultats de recherche',
 
   'keys.title': 'Raccourcis clavier',
