@@ -195,10 +195,12 @@ describe('folder management (browser, real server)', { skip: hasChromium ? false
     });
     const d = await manage(page);
     await d.getByRole('button', { name: 'Vider Corbeille' }).click();
-    await page.getByRole('dialog', { name: 'Vider le dossier ?' }).getByRole('button', { name: 'Vider' }).click();
+    const c = page.getByRole('dialog', { name: 'Vider le dossier ?' });
+    assert.match((await c.textContent()) ?? '', /Le message de « Corbeille » sera supprimé définitivement\./, 'singular');
+    await c.getByRole('button', { name: 'Vider' }).click();
     const again = page.getByRole('dialog', { name: 'Gérer les dossiers' });
     await again.getByRole('alert').waitFor();
-    await alertSays(again, 'Le dossier n’a pas pu être vidé : le serveur refuse de supprimer 1 messages. Réessayez plus tard.');
+    await alertSays(again, 'Le dossier n’a pas pu être vidé : le serveur refuse de supprimer 1 message. Réessayez plus tard.');
     assert.equal(destroys, 1, 'one attempt, then it stops');
     assert.equal((await byRole('trash')).totalEmails, 1);
     assert.deepEqual(await axe(page), []);

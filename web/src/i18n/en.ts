@@ -98,9 +98,11 @@ export const en: Messages = {
   'folders.deleted': 'Folder deleted.',
   'folders.empty': 'Empty',
   'folders.emptyTitle': 'Empty the folder?',
-  'folders.emptyText': 'The {n} messages in “{name}” will be deleted for good.',
+  'folders.emptyText_one': 'The message in “{name}” will be deleted for good.',
+  'folders.emptyText_other': 'The {n} messages in “{name}” will be deleted for good.',
   'folders.emptied': 'Folder emptied.',
-  'folders.emptyStalled': 'The folder could not be emptied: the server refuses to delete {n} messages. Try again later.',
+  'folders.emptyStalled_one': 'The folder could not be emptied: the server refuses to delete {n} message. Try again later.',
+  'folders.emptyStalled_other': 'The folder could not be emptied: the server refuses to delete {n} messages. Try again later.',
 
   'quota.label': '{used} used of {total}',
   'quota.freeSpace': 'Free up space',

@@ -96,9 +96,11 @@ export const fr = {
   'folders.deleted': 'Dossier supprimé.',
   'folders.empty': 'Vider',
   'folders.emptyTitle': 'Vider le dossier ?',
-  'folders.emptyText': 'Les {n} messages de « {name} » seront supprimés définitivement.',
+  'folders.emptyText_one': 'Le message de « {name} » sera supprimé définitivement.',
+  'folders.emptyText_other': 'Les {n} messages de « {name} » seront supprimés définitivement.',
   'folders.emptied': 'Dossier vidé.',
-  'folders.emptyStalled': 'Le dossier n’a pas pu être vidé : le serveur refuse de supprimer {n} messages. Réessayez plus tard.',
+  'folders.emptyStalled_one': 'Le dossier n’a pas pu être vidé : le serveur refuse de supprimer {n} message. Réessayez plus tard.',
+  'folders.emptyStalled_other': 'Le dossier n’a pas pu être vidé : le serveur refuse de supprimer {n} messages. Réessayez plus tard.',
 
   'quota.label': '{used} utilisés sur {total}',
   'quota.freeSpace': 'Libérer de l’espace',

@@ -1,7 +1,7 @@
 /** Create, rename, delete folders; empty Trash and Junk. RFC 8621 §2.5 Mailbox/set. */
 import { useState, type FormEvent } from 'react';
 import type { Jmap } from '../api/jmap.ts';
-import { t, type Key } from '../i18n/index.ts';
+import { t, tn, type Key } from '../i18n/index.ts';
 import { Dialog, Confirm } from '../ui/Dialog.tsx';
 import { toast } from '../ui/toast.tsx';
 import { createMailbox, deleteMailbox, emptyMailbox, EmptyStalled, renameMailbox, SetFailed, type Mailbox } from './data.ts';
@@ -19,7 +19,7 @@ function nameProblem(boxes: Mailbox[], name: string, parentId: string | null, se
 
 /** A server refusal in words (RFC 8621 §2.5 SetError types). */
 function reason(e: unknown): string {
-  if (e instanceof EmptyStalled) return t('folders.emptyStalled', { n: e.left });
+  if (e instanceof EmptyStalled) return tn('folders.emptyStalled', e.left);
   if (e instanceof SetFailed) {
     if (e.type === 'mailboxHasChild') return t('folders.hasChildren');
     if (e.type === 'invalidProperties' && e.properties?.includes('name')) return t('folders.nameRefused');
@@ -73,7 +73,7 @@ export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap;
     return (
       <Confirm
         title={confirm.kind === 'delete' ? t('folders.deleteTitle') : t('folders.emptyTitle')}
-        text={confirm.kind === 'delete' ? t('folders.deleteText', { name: roleName(confirm.box) }) : t('folders.emptyText', { name: roleName(confirm.box), n: confirm.box.totalEmails })}
+        text={confirm.kind === 'delete' ? t('folders.deleteText', { name: roleName(confirm.box) }) : tn('folders.emptyText', confirm.box.totalEmails, { name: roleName(confirm.box) })}
         confirmLabel={confirm.kind === 'delete' ? t('action.delete') : t('folders.empty')}
         danger
         onCancel={() => setConfirm(null)}
