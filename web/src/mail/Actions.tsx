@@ -12,6 +12,8 @@ export function Actions(props: {
   boxes: Mailbox[];
   current: Mailbox | null;
   open: EmailFull | null;
+  /** The targets are flagged (the open message, or every selected row): the button unflags. */
+  flagged?: boolean;
   onArchive: () => void;
   onDelete: () => void;
   onSpam: () => void;
@@ -27,7 +29,7 @@ export function Actions(props: {
   if (!props.count) return null;
   const inJunk = props.current?.role === 'junk';
   const single = props.open && (props.count === 1 || !!props.conversation);
-  const flagged = !!props.open?.keywords.$flagged;
+  const flagged = props.flagged ?? !!props.open?.keywords.$flagged;
   return (
     <div className="actions" role="toolbar" aria-label={t('action.toolbar')}>
       {single && <button type="button" className="btn" onClick={() => props.onReply('reply')} aria-keyshortcuts="r">{t('action.reply')}</button>}

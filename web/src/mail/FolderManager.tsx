@@ -1,76 +1,123 @@
 /** Create, rename, delete folders; empty Trash and Junk. RFC 8621 §2.5 Mailbox/set. */
 import { useState, type FormEvent } from 'react';
 import type { Jmap } from '../api/jmap.ts';
-import { t } from '../i18n/index.ts';
+import { t, tn, type Key } from '../i18n/index.ts';
 import { Dialog, Confirm } from '../ui/Dialog.tsx';
 import { toast } from '../ui/toast.tsx';
-import { createMailbox, deleteMailbox, emptyMailbox, renameMailbox, type Mailbox } from './data.ts';
+import { createMailbox, deleteMailbox, emptyMailbox, EmptyStalled, renameMailbox, SetFailed, type Mailbox } from './data.ts';
 import { orderedMailboxes, roleName } from './FolderList.tsx';
+
+/** What is wrong with `name` for a folder under `parentId` (null: nothing), checked before asking the server. */
+function nameProblem(boxes: Mailbox[], name: string, parentId: string | null, self?: string): Key | null {
+  const n = name.trim().normalize('NFC');
+  if (!n) return 'folders.nameEmpty';
+  // RFC 8621 §2: "/" is the server's hierarchy separator (src/mail/mailboxes.ts), not a name character.
+  if (n.includes('/')) return 'folders.nameSlash';
+  const taken = boxes.some((b) => b.id !== self && (b.parentId ?? null) === parentId && (b.name.normalize('NFC') === n || roleName(b) === n));
+  return taken ? 'folders.nameTaken' : null;
+}
+
+/** A server refusal in words (RFC 8621 §2.5 SetError types). */
+function reason(e: unknown): string {
+  if (e instanceof EmptyStalled) return tn('folders.emptyStalled', e.left);
+  if (e instanceof SetFailed) {
+    if (e.type === 'mailboxHasChild') return t('folders.hasChildren');
+    if (e.type === 'invalidProperties' && e.properties?.includes('name')) return t('folders.nameRefused');
+  }
+  return t('app.actionFailed', { reason: (e as Error).message });
+}
 
 export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap; boxes: Mailbox[]; onClose: () => void; onChanged: () => void }) {
   const [name, setName] = useState('');
   const [parent, setParent] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [confirm, setConfirm] = useState<{ box: Mailbox; kind: 'delete' | 'empty' } | null>(null);
-  const run = async (fn: () => Promise<void>, ok: string) => {
+  // Shown in the dialog (a toast would sit behind the modal): the create field's, the rename field's, or the last action's.
+  const [error, setError] = useState<{ where: 'create' | 'rename' | 'action'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  /** Runs the change; true when done. What the user typed stays in place when it fails. */
+  const run = async (fn: () => Promise<void>, ok: string, where: 'create' | 'rename' | 'action'): Promise<boolean> => {
+    setBusy(true);
     try {
       await fn();
+      setError(null);
       toast(ok);
       onChanged();
+      return true;
     } catch (e) {
-      toast(t('app.actionFailed', { reason: (e as Error).message }), { error: true });
+      setError({ where, text: reason(e) });
+      return false;
+    } finally {
+      setBusy(false);
     }
   };
-  const create = (e: FormEvent) => {
+  const create = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return;
-    void run(() => createMailbox(jmap, name.trim(), parent || null), t('folders.created'));
-    setName('');
+    const problem = nameProblem(boxes, name, parent || null);
+    if (problem) return setError({ where: 'create', text: t(problem) });
+    if (await run(() => createMailbox(jmap, name.trim(), parent || null), t('folders.created'), 'create')) setName('');
   };
+  const rename = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = renaming;
+    if (!r) return;
+    const box = boxes.find((b) => b.id === r.id);
+    if (box && r.name.trim() === box.name) return setRenaming(null);
+    const problem = nameProblem(boxes, r.name, box?.parentId ?? null, r.id);
+    if (problem) return setError({ where: 'rename', text: t(problem) });
+    if (await run(() => renameMailbox(jmap, r.id, r.name.trim()), t('folders.renamed'), 'rename')) setRenaming(null);
+  };
+  const fieldError = (where: 'create' | 'rename', id: string) =>
+    error?.where === where ? <p id={id} className="form-error small" role="alert">{error.text}</p> : null;
   if (confirm) {
     return (
       <Confirm
         title={confirm.kind === 'delete' ? t('folders.deleteTitle') : t('folders.emptyTitle')}
-        text={confirm.kind === 'delete' ? t('folders.deleteText', { name: roleName(confirm.box) }) : t('folders.emptyText', { name: roleName(confirm.box), n: confirm.box.totalEmails })}
+        text={confirm.kind === 'delete' ? t('folders.deleteText', { name: roleName(confirm.box) }) : tn('folders.emptyText', confirm.box.totalEmails, { name: roleName(confirm.box) })}
         confirmLabel={confirm.kind === 'delete' ? t('action.delete') : t('folders.empty')}
         danger
         onCancel={() => setConfirm(null)}
         onConfirm={() => {
           const c = confirm;
           setConfirm(null);
-          void run(() => (c.kind === 'delete' ? deleteMailbox(jmap, c.box.id) : emptyMailbox(jmap, c.box.id)), c.kind === 'delete' ? t('folders.deleted') : t('folders.emptied'));
+          void run(() => (c.kind === 'delete' ? deleteMailbox(jmap, c.box.id) : emptyMailbox(jmap, c.box.id)), c.kind === 'delete' ? t('folders.deleted') : t('folders.emptied'), 'action');
         }}
       />
     );
   }
   return (
     <Dialog title={t('folders.title')} onClose={onClose} wide>
-      <form className="inline-form" onSubmit={create}>
-        <label>{t('folders.newName')}<input value={name} onChange={(e) => setName(e.target.value)} required /></label>
+      {error?.where === 'action' && <p className="form-error" role="alert">{error.text}</p>}
+      <form className="inline-form" onSubmit={(e) => void create(e)} noValidate>
+        <label>{t('folders.newName')}<input value={name} onChange={(e) => setName(e.target.value)} aria-invalid={error?.where === 'create' || undefined} aria-describedby={error?.where === 'create' ? 'folder-name-error' : undefined} /></label>
         <label>{t('folders.parent')}
           <select value={parent} onChange={(e) => setParent(e.target.value)}>
             <option value="">{t('folders.topLevel')}</option>
             {orderedMailboxes(boxes).map(({ box, depth }) => <option key={box.id} value={box.id}>{'  '.repeat(depth) + roleName(box)}</option>)}
           </select>
         </label>
-        <button type="submit" className="btn primary">{t('folders.create')}</button>
+        <button type="submit" className="btn primary" disabled={busy}>{t('folders.create')}</button>
+        {fieldError('create', 'folder-name-error')}
       </form>
       <ul className="folder-admin">
         {orderedMailboxes(boxes).map(({ box, depth }) => (
           <li key={box.id} className={`depth-${Math.min(depth, 4)}`}>
             {renaming?.id === box.id ? (
-              <form className="inline-form" onSubmit={(e) => { e.preventDefault(); const r = renaming; setRenaming(null); void run(() => renameMailbox(jmap, r.id, r.name), t('folders.renamed')); }}>
-                <label className="sr-only" htmlFor={`rn-${box.id}`}>{t('folders.rename')}</label>
-                <input id={`rn-${box.id}`} value={renaming.name} onChange={(e) => setRenaming({ id: box.id, name: e.target.value })} required />
-                <button type="submit" className="btn small primary">{t('common.save')}</button>
-                <button type="button" className="btn small" onClick={() => setRenaming(null)}>{t('common.cancel')}</button>
+              <form className="inline-form" onSubmit={(e) => void rename(e)} noValidate>
+                <label className="sr-only" htmlFor={`rn-${box.id}`}>{t('folders.renameLabel', { name: box.name })}</label>
+                <input id={`rn-${box.id}`} value={renaming.name} onChange={(e) => setRenaming({ id: box.id, name: e.target.value })} autoFocus
+                  onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setRenaming(null); setError(null); } }}
+                  aria-invalid={error?.where === 'rename' || undefined} aria-describedby={error?.where === 'rename' ? 'folder-rename-error' : undefined} />
+                <button type="submit" className="btn small primary" disabled={busy}>{t('common.save')}</button>
+                <button type="button" className="btn small" onClick={() => { setRenaming(null); setError(null); }}>{t('common.cancel')}</button>
+                {fieldError('rename', 'folder-rename-error')}
               </form>
             ) : (
               <>
                 <span className="folder-name">{roleName(box)}</span>
                 <span className="muted small">{box.totalEmails}</span>
                 {(box.role === 'trash' || box.role === 'junk') && box.totalEmails > 0 && (
-                  <button type="button" className="btn small" onClick={() => setConfirm({ box, kind: 'empty' })}>{t('folders.empty')}</button>
+                  <button type="button" className="btn small" onClick={() => setConfirm({ box, kind: 'empty' })}>{t('folders.empty')}<span className="sr-only"> {roleName(box)}</span></button>
                 )}
                 {!box.role && (
                   <>

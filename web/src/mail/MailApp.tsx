@@ -142,10 +142,21 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const conversationOpen = prefs.conversations && !!open && !checked.size;
   const threadScope = conversationOpen && open && thread?.length ? scopeOf(thread, filter, open).map((e) => e.id) : null;
   const targets = checked.size ? (list.current?.expand?.([...checked]) ?? [...checked]) : open ? threadScope ?? [open.id] : [];
-  const after = async (label: string, fn: () => Promise<void>, undo?: () => Promise<void>) => {
+  // `keep`: the action leaves the open message where it is (flag, copy): the reader stays open and
+  // shows the change; any other action on it (move, delete, mark unread) goes back to the list.
+  // Flag or unflag: the open message's state, or for a selection, unflag only when all are flagged.
+  const targetsFlagged = checked.size ? (list.current?.flagged?.([...checked]) ?? false) : !!open?.keywords.$flagged;
+  const after = async (label: string, fn: () => Promise<void>, undo?: () => Promise<void>, keep?: (e: EmailFull) => EmailFull) => {
+    const ids = targets;
     try {
       await fn();
-      if (open && targets.includes(open.id)) closeEmail();
+      if (open && ids.includes(open.id)) {
+        if (keep) {
+          const upd = (e: EmailFull) => (ids.includes(e.id) ? keep(e) : e);
+          setOpen((o) => o && upd(o));
+          setThread((l) => l?.map(upd));
+        } else closeEmail();
+      }
       setChecked(new Set());
       setVersion((v) => v + 1);
       void refresh();
@@ -170,9 +181,14 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     phishing: () => (jmap.has(VERDICT) ? void after(t('action.reported'), () => reportPhishing(jmap, targets)) : moveTo(byRole(boxes, 'junk'), t('action.reported'))),
     notSpam: () => moveTo(inbox, tn('action.unspammed', targets.length)),
     move: (id: string) => moveTo(boxes.find((b) => b.id === id), tn('action.moved', targets.length)),
-    copy: (id: string) => void after(tn('action.copied', targets.length), () => copyEmails(jmap, targets, id)),
+    copy: (id: string) => void after(tn('action.copied', targets.length), () => copyEmails(jmap, targets, id), undefined, (e) => ({ ...e, mailboxIds: { ...e.mailboxIds, [id]: true } })),
     read: (on: boolean) => void after(on ? t('action.markedRead') : t('action.markedUnread'), () => setKeyword(jmap, targets, '$seen', on)),
-    flag: (on: boolean) => void after(on ? t('action.flagged') : t('action.unflagged'), () => setKeyword(jmap, targets, '$flagged', on)),
+    flag: (on: boolean) => void after(on ? t('action.flagged') : t('action.unflagged'), () => setKeyword(jmap, targets, '$flagged', on), undefined, (e) => {
+      const keywords = { ...e.keywords };
+      if (on) keywords.$flagged = true;
+      else delete keywords.$flagged;
+      return { ...e, keywords };
+    }),
     reply: (mode: ComposeRequest['mode']) => open && setCompose({ mode, source: open }),
   };
 
@@ -192,7 +208,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     '#': () => targets.length && actions.remove(),
     Delete: () => targets.length && actions.remove(),
     '!': () => targets.length && actions.spam(),
-    s: () => targets.length && actions.flag(!open?.keywords.$flagged),
+    s: () => targets.length && actions.flag(!targetsFlagged),
     I: () => targets.length && actions.read(true),
     U: () => targets.length && actions.read(false),
     j: () => step(1),
@@ -246,6 +262,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
       boxes={boxes}
       current={current}
       open={open}
+      flagged={targetsFlagged}
       onArchive={actions.archive}
       onDelete={actions.remove}
       onSpam={actions.spam}

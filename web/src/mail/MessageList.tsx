@@ -15,6 +15,8 @@ export interface ListHandle {
   total: number;
   /** Conversation view: a row's id stands for the messages of its thread in the listed mailbox. */
   expand?: (ids: string[]) => string[];
+  /** Whether every one of these rows (loaded ones) is flagged: "s" and the button then unflag. */
+  flagged?: (ids: string[]) => boolean;
 }
 
 export function MessageList(props: {
@@ -107,6 +109,11 @@ export function MessageList(props: {
     for (const e of rows.current.values()) if (e.thread) scope.set(e.id, e.thread.scope);
     return [...new Set(ids.flatMap((id) => scope.get(id) ?? [id]))];
   };
+  const flagged = (ids: string[]): boolean => {
+    const byId = new Map([...rows.current.values()].map((e) => [e.id, e.thread ? e.thread.flagged : !!e.keywords.$flagged]));
+    const known = ids.map((id) => byId.get(id)).filter((f) => f !== undefined);
+    return known.length > 0 && known.every(Boolean);
+  };
   // Callbacks of the rows stay the same functions across renders (they read the latest props), so
   // that opening a message or checking a row re-renders only the rows whose state changed (RowView is memo).
   const latest = useRef({ props, expand });
@@ -127,7 +134,7 @@ export function MessageList(props: {
   });
 
   useEffect(() => {
-    props.onLoaded?.({ ids: () => Array.from({ length: count }, (_, i) => rows.current.get(i)?.id), total: count, expand });
+    props.onLoaded?.({ ids: () => Array.from({ length: count }, (_, i) => rows.current.get(i)?.id), total: count, expand, flagged });
     if (rows.current.size) props.onPainted?.();
   });
 

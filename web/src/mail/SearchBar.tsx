@@ -23,6 +23,7 @@ export function SearchBar() {
   const path = useLocation();
   const [values, setValues] = useState<Record<string, string>>({});
   const [advanced, setAdvanced] = useState(false);
+  const [error, setError] = useState('');
   useEffect(() => {
     if (!path.startsWith('/recherche')) return;
     const p = query(path);
@@ -34,6 +35,9 @@ export function SearchBar() {
     const p = new URLSearchParams();
     for (const k of FIELDS) if (values[k]) p.set(k, values[k]);
     if (![...p.keys()].length) return;
+    // Dates as typed (yyyy-mm-dd sort as strings): an empty range would only show "no result".
+    if (values.after && values.before && values.after > values.before) return setError(t('search.badRange'));
+    setError('');
     setAdvanced(false);
     navigate(`/recherche?${p}`);
   }
@@ -52,8 +56,9 @@ export function SearchBar() {
           <label>{t('search.to')}<input value={values.to ?? ''} onChange={(e) => set('to', e.target.value)} /></label>
           <label>{t('search.subject')}<input value={values.subject ?? ''} onChange={(e) => set('subject', e.target.value)} /></label>
           <label>{t('search.after')}<input type="date" value={values.after ?? ''} onChange={(e) => set('after', e.target.value)} /></label>
-          <label>{t('search.before')}<input type="date" value={values.before ?? ''} onChange={(e) => set('before', e.target.value)} /></label>
+          <label>{t('search.before')}<input type="date" value={values.before ?? ''} onChange={(e) => set('before', e.target.value)} aria-invalid={!!error || undefined} aria-describedby={error ? 'search-error' : undefined} /></label>
           <label className="check"><input type="checkbox" checked={values.att === '1'} onChange={(e) => set('att', e.target.checked ? '1' : '')} />{t('search.hasAttachment')}</label>
+          {error && <p id="search-error" className="form-error small" role="alert">{error}</p>}
           <button type="submit" className="btn primary">{t('search.go')}</button>
         </fieldset>
       )}

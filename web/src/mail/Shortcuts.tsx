@@ -18,7 +18,10 @@ export function useShortcuts(enabled: boolean, map: Record<string, () => unknown
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
       const el = e.target as HTMLElement;
-      if (el.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
+      // Typing targets keep their keys; a row's checkbox does not type: after checking rows, "e",
+      // "s", "#"… act on them.
+      if (el.closest('textarea, select, [contenteditable="true"], dialog')) return;
+      if (el instanceof HTMLInputElement && el.type !== 'checkbox' && el.type !== 'radio') return;
       const fn = ref.current[e.key];
       if (fn) {
         e.preventDefault();

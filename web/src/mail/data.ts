@@ -200,37 +200,68 @@ export async function copyEmails(j: Jmap, ids: string[], to: string): Promise<vo
   await patchEmails(j, ids, { [`mailboxIds/${to}`]: true });
 }
 
-export async function destroyEmails(j: Jmap, ids: string[]): Promise<void> {
-  if (!ids.length) return;
+/** RFC 8621 §4.3 destroy; the ids the server refused come back (RFC 8620 §5.3 notDestroyed). */
+export async function destroyEmails(j: Jmap, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
   forgetBodies(j, ids);
-  await j.one('Email/set', { destroy: ids });
+  const r = await j.one<{ notDestroyed?: Record<string, unknown> | null }>('Email/set', { destroy: ids });
+  return Object.keys(r.notDestroyed ?? {});
+}
+
+/** A refusal in a /set response (RFC 8620 §5.3 SetError): its type says what went wrong. */
+export class SetFailed extends Error {
+  type: string;
+  properties?: string[];
+  constructor(e: { type: string; description?: string; properties?: string[] }) {
+    super(e.description ?? e.type);
+    this.type = e.type;
+    this.properties = e.properties;
+  }
 }
 
 export async function createMailbox(j: Jmap, name: string, parentId: string | null): Promise<void> {
-  const r = await j.one<{ notCreated?: Record<string, { type: string; description?: string }> }>('Mailbox/set', { create: { n: { name, parentId } } });
+  const r = await j.one<{ notCreated?: Record<string, { type: string; description?: string; properties?: string[] }> }>('Mailbox/set', { create: { n: { name, parentId } } });
   const e = r.notCreated?.n;
-  if (e) throw new Error(e.description ?? e.type);
+  if (e) throw new SetFailed(e);
 }
 
 export async function renameMailbox(j: Jmap, id: string, name: string): Promise<void> {
-  const r = await j.one<{ notUpdated?: Record<string, { type: string; description?: string }> }>('Mailbox/set', { update: { [id]: { name } } });
+  const r = await j.one<{ notUpdated?: Record<string, { type: string; description?: string; properties?: string[] }> }>('Mailbox/set', { update: { [id]: { name } } });
   const e = r.notUpdated?.[id];
-  if (e) throw new Error(e.description ?? e.type);
+  if (e) throw new SetFailed(e);
 }
 
 export async function deleteMailbox(j: Jmap, id: string): Promise<void> {
   // RFC 8621 §2.5: onDestroyRemoveEmails removes the emails that are only in this mailbox.
   const r = await j.one<{ notDestroyed?: Record<string, { type: string; description?: string }> }>('Mailbox/set', { destroy: [id], onDestroyRemoveEmails: true });
   const e = r.notDestroyed?.[id];
-  if (e) throw new Error(e.description ?? e.type);
+  if (e) throw new SetFailed(e);
 }
 
-/** Empty Trash/Junk: query all ids in pages, destroy them. */
+/** Raised when emptying a folder stops: the server destroys nothing more. */
+export class EmptyStalled extends Error {
+  left: number;
+  constructor(left: number) {
+    super(`${left} emails could not be destroyed`);
+    this.left = left;
+  }
+}
+
+/**
+ * Empty Trash/Junk: query the ids in pages of 500, destroy them, until the folder is empty. Stops
+ * (EmptyStalled) when a round destroys nothing, so that a server refusing every destroy cannot
+ * keep the client looping.
+ */
 export async function emptyMailbox(j: Jmap, mailboxId: string): Promise<void> {
+  let before = Infinity;
   for (;;) {
-    const q = await j.one<{ ids: string[] }>('Email/query', { filter: { inMailbox: mailboxId }, limit: 500 });
+    const q = await j.one<{ ids: string[]; total?: number }>('Email/query', { filter: { inMailbox: mailboxId }, limit: 500, calculateTotal: true });
+    const left = q.total ?? q.ids.length;
     if (!q.ids.length) return;
-    await destroyEmails(j, q.ids);
+    if (left >= before) throw new EmptyStalled(left);
+    before = left;
+    const refused = await destroyEmails(j, q.ids);
+    if (refused.length === q.ids.length) throw new EmptyStalled(left);
   }
 }
 
