@@ -199,7 +199,7 @@ export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => voi
         </div>
         <div className="field">
           <label htmlFor="pw-new">{t('auth.newPassword')}</label>
-          <input id="pw-new" type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-new-hint" />
+          <input id="pw-new" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-new-hint" />
           <span className="hint" id="pw-new-hint">{t('auth.passwordAdvice')}</span>
         </div>
         <div className="field">
@@ -251,31 +251,43 @@ export function LostPassword() {
   );
 }
 
+/** A reset token as the server issues it (32 random bytes, base64url): anything else cannot be valid. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{10,100}$/;
+
 export function ResetPassword() {
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? query(location.pathname + location.search).get('token') ?? '';
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [done, setDone] = useState(false);
   const [error, setError] = useState('');
+  const [dead, setDead] = useState(!TOKEN_SHAPE.test(token));
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (next !== confirm) return setError(t('auth.passwordsDiffer'));
+    if (next.length < 12) return setError(t('auth.passwordTooShort'));
+    setError('');
     try {
       await auth.resetPassword(token, next);
       setDone(true);
     } catch (err) {
-      setError(err instanceof HttpError && err.code === 'invalid-token' ? t('auth.resetInvalid') : err instanceof HttpError && err.status === 400 ? problemText(err) : errorText(err));
+      if (err instanceof HttpError && err.code === 'invalid-token') {
+        setError(t('auth.resetInvalid'));
+        setDead(true);
+      } else setError(err instanceof HttpError && err.status === 400 ? problemText(err) : errorText(err));
     }
   }
   return (
     <AuthFrame title={t('auth.resetTitle')}>
       {done ? (
         <p role="status">{t('auth.resetDone')}</p>
+      ) : dead && !error ? (
+        // A link cut by the mail reader, or opened without its token: say so before anything is typed.
+        <p className="form-error" role="alert">{t('auth.resetInvalid')}</p>
       ) : (
         <form onSubmit={submit}>
           <div className="field">
             <label htmlFor="reset-new">{t('auth.newPassword')}</label>
-            <input id="reset-new" type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="reset-hint" />
+            <input id="reset-new" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="reset-hint" />
             <span className="hint" id="reset-hint">{t('auth.passwordAdvice')}</span>
           </div>
           <div className="field">
@@ -287,6 +299,9 @@ export function ResetPassword() {
         </form>
       )}
       <p className="auth-links">
+        {dead && !done && (
+          <a href="/connexion/mot-de-passe-perdu" onClick={(e) => { e.preventDefault(); navigate('/connexion/mot-de-passe-perdu'); }}>{t('auth.resetAskAgain')}</a>
+        )}
         <a href="/connexion" onClick={(e) => { e.preventDefault(); navigate('/connexion'); }}>{t('auth.backToSignIn')}</a>
       </p>
     </AuthFrame>

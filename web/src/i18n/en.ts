@@ -65,6 +65,7 @@ export const en: Messages = {
   'auth.resetSubmit': 'Save the password',
   'auth.resetDone': 'Your password has been changed. You can sign in.',
   'auth.resetInvalid': 'This link is no longer valid. Ask for a new one.',
+  'auth.resetAskAgain': 'Ask for a new link',
 
   'folder.inbox': 'Inbox',
   'folder.drafts': 'Drafts',

@@ -63,6 +63,7 @@ export const fr = {
   'auth.resetSubmit': 'Enregistrer le mot de passe',
   'auth.resetDone': 'Votre mot de passe est changé. Vous pouvez vous connecter.',
   'auth.resetInvalid': 'Ce lien n’est plus valable. Demandez-en un nouveau.',
+  'auth.resetAskAgain': 'Demander un nouveau lien',
 
   'folder.inbox': 'Boîte de réception',
   'folder.drafts': 'Brouillons',
