@@ -38,7 +38,7 @@ describe('sign-in pages: accessibility and language (browser, real server)', { s
   /** No axe violation, and no horizontal scrolling (meaningful at 360 px). */
   async function check(page: Page, what: string): Promise<void> {
     assert.deepEqual(await axe(page), [], `axe: ${what}`);
-    const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
+    const [scroll, inner] = (await page.evaluate('[document.documentElement.scrollWidth, innerWidth]')) as number[];
     assert.ok(scroll <= inner, `${what}: ${scroll}px wide in a ${inner}px window`);
   }
 
@@ -122,9 +122,9 @@ describe('sign-in pages: accessibility and language (browser, real server)', { s
     const page = await fresh('/', DESKTOP);
     await page.getByRole('heading', { level: 1 }).waitFor();
     // The heading holds the focus on arrival: the next Tab reaches the identifier.
-    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+    assert.equal(await page.evaluate('document.activeElement?.tagName'), 'H1');
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'login-user');
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'login-user');
     await page.keyboard.type(kim.address);
     await page.keyboard.press('Tab');
     await page.keyboard.type(kim.password);
