@@ -1,12 +1,12 @@
-/** Sign-in, second factor (TOTP, passkey, recovery code), forced password change, lost password. */
+/** Sign-in, second factor (TOTP, passkey, recovery code), forced password change; the frame of the sign-in pages. */
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import * as auth from '../api/auth.ts';
 import { HttpError } from '../api/http.ts';
 import { getLang, setLang, t } from '../i18n/index.ts';
-import { navigate, query } from '../router.ts';
+import { navigate } from '../router.ts';
 import { Icon } from '../ui/Icon.tsx';
 
-function errorText(e: unknown): string {
+export function errorText(e: unknown): string {
   if (e instanceof HttpError) {
     if (e.code === 'invalid-credentials') return t('auth.errorCredentials');
     if (e.status === 429) return t('auth.errorRateLimited');
@@ -24,7 +24,7 @@ export function problemText(e: HttpError): string {
   return [src.title, src.detail].filter(Boolean).join(' — ') || e.message;
 }
 
-function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
+export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   const h = useRef<HTMLHeadingElement>(null);
   useEffect(() => h.current?.focus(), []);
   return (
@@ -47,7 +47,7 @@ function AuthFrame({ title, children }: { title: string; children: ReactNode }) 
   );
 }
 
-function ErrorBox({ message }: { message: string }) {
+export function ErrorBox({ message }: { message: string }) {
   if (!message) return null;
   return <p className="form-error" role="alert">{message}</p>;
 }
@@ -199,7 +199,7 @@ export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => voi
         </div>
         <div className="field">
           <label htmlFor="pw-new">{t('auth.newPassword')}</label>
-          <input id="pw-new" type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-new-hint" />
+          <input id="pw-new" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-new-hint" />
           <span className="hint" id="pw-new-hint">{t('auth.passwordAdvice')}</span>
         </div>
         <div className="field">
@@ -209,86 +209,6 @@ export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => voi
         <ErrorBox message={error} />
         <button className="btn primary wide" type="submit" disabled={busy}>{t('auth.changeSubmit')}</button>
       </form>
-    </AuthFrame>
-  );
-}
-
-export function LostPassword() {
-  const [username, setUsername] = useState('');
-  const [sent, setSent] = useState(false);
-  const [error, setError] = useState('');
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError('');
-    try {
-      await auth.lostPassword(username.trim());
-      setSent(true);
-    } catch (err) {
-      // Answer the same whether or not the account exists; only show transport failures.
-      if (err instanceof HttpError && err.status >= 500) setError(errorText(err));
-      else setSent(true);
-    }
-  }
-  return (
-    <AuthFrame title={t('auth.lostTitle')}>
-      {sent ? (
-        <p role="status">{t('auth.lostSent')}</p>
-      ) : (
-        <form onSubmit={submit}>
-          <p className="muted">{t('auth.lostIntro')}</p>
-          <div className="field">
-            <label htmlFor="lost-user">{t('auth.username')}</label>
-            <input id="lost-user" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
-          </div>
-          <ErrorBox message={error} />
-          <button className="btn primary wide" type="submit">{t('auth.lostSubmit')}</button>
-        </form>
-      )}
-      <p className="auth-links">
-        <a href="/connexion" onClick={(e) => { e.preventDefault(); navigate('/connexion'); }}>{t('auth.backToSignIn')}</a>
-      </p>
-    </AuthFrame>
-  );
-}
-
-export function ResetPassword() {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? query(location.pathname + location.search).get('token') ?? '';
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState('');
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (next !== confirm) return setError(t('auth.passwordsDiffer'));
-    try {
-      await auth.resetPassword(token, next);
-      setDone(true);
-    } catch (err) {
-      setError(err instanceof HttpError && err.code === 'invalid-token' ? t('auth.resetInvalid') : err instanceof HttpError && err.status === 400 ? problemText(err) : errorText(err));
-    }
-  }
-  return (
-    <AuthFrame title={t('auth.resetTitle')}>
-      {done ? (
-        <p role="status">{t('auth.resetDone')}</p>
-      ) : (
-        <form onSubmit={submit}>
-          <div className="field">
-            <label htmlFor="reset-new">{t('auth.newPassword')}</label>
-            <input id="reset-new" type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="reset-hint" />
-            <span className="hint" id="reset-hint">{t('auth.passwordAdvice')}</span>
-          </div>
-          <div className="field">
-            <label htmlFor="reset-confirm">{t('auth.confirmPassword')}</label>
-            <input id="reset-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-          </div>
-          <ErrorBox message={error} />
-          <button className="btn primary wide" type="submit">{t('auth.resetSubmit')}</button>
-        </form>
-      )}
-      <p className="auth-links">
-        <a href="/connexion" onClick={(e) => { e.preventDefault(); navigate('/connexion'); }}>{t('auth.backToSignIn')}</a>
-      </p>
     </AuthFrame>
   );
 }

@@ -65,6 +65,13 @@ export const en: Messages = {
   'auth.resetSubmit': 'Save the password',
   'auth.resetDone': 'Your password has been changed. You can sign in.',
   'auth.resetInvalid': 'This link is no longer valid. Ask for a new one.',
+  'auth.resetAskAgain': 'Ask for a new link',
+  'auth.haveCode': 'I have a code from IT support',
+  'auth.noCode': 'I have no code',
+  'auth.codeTitle': 'Code from IT support',
+  'auth.codeIntro': 'Type your identifier, the code your school’s IT support gave you (valid 24 hours, once) and your new password.',
+  'auth.helpdeskCode': 'One-time code',
+  'auth.codeInvalid': 'This code is not valid for this identifier, was already used or has expired. Ask IT support for a new one.',
 
   'folder.inbox': 'Inbox',
   'folder.drafts': 'Drafts',

@@ -63,6 +63,13 @@ export const fr = {
   'auth.resetSubmit': 'Enregistrer le mot de passe',
   'auth.resetDone': 'Votre mot de passe est changé. Vous pouvez vous connecter.',
   'auth.resetInvalid': 'Ce lien n’est plus valable. Demandez-en un nouveau.',
+  'auth.resetAskAgain': 'Demander un nouveau lien',
+  'auth.haveCode': 'J’ai un code de l’assistance',
+  'auth.noCode': 'Je n’ai pas de code',
+  'auth.codeTitle': 'Code de l’assistance',
+  'auth.codeIntro': 'Saisissez votre identifiant, le code donné par l’assistance de votre établissement (valable 24 heures, une seule fois) et votre nouveau mot de passe.',
+  'auth.helpdeskCode': 'Code à usage unique',
+  'auth.codeInvalid': 'Ce code n’est pas valable pour cet identifiant, a déjà servi ou a expiré. Demandez-en un nouveau à l’assistance.',
 
   'folder.inbox': 'Boîte de réception',
   'folder.drafts': 'Brouillons',
