@@ -2,7 +2,8 @@
  *  authorisation matrix, app passwords per protocol, one rate limiter for every door. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { authenticatePassword } from '../src/auth/index.ts';
+import { authenticatePassword, startPasswordReset } from '../src/auth/index.ts';
+import { RateLimiter } from '../src/auth/rate-limit.ts';
 import { Client, harness, PASSWORD, type Harness } from './helpers/auth.ts';
 
 let h: Harness;
@@ -191,4 +192,23 @@ test('second-factor guesses are throttled, and signing in again with the passwor
   const d = new Client(h.base);
   assert.equal((await d.login('guess.totp')).body.status, 'second-factor');
   assert.equal((await d.post('/api/auth/second-factor', { method: 'totp', code: '123456' })).body.code, 'rate-limited');
+});
+
+test('lost-password requests from a shared address are limited on their own: the sign-ins behind that address still work', async () => {
+  await h.addAccount('Nat', 'School');
+  // Production allowances (the harness raises the per-address one).
+  const deps = { ...h.auth, limiter: new RateLimiter({ now: () => h.clock.t }) };
+  const ip = '192.0.2.44';
+  let refused = 0;
+  for (let i = 0; i < 25; i++) {
+    try {
+      await startPasswordReset(deps, `colleague.${i}`, ip);
+    } catch (e) {
+      assert.equal((e as { code?: string }).code, 'rate-limited');
+      refused++;
+    }
+  }
+  assert.ok(refused > 0, 'a flood of reset requests from one address is slowed down');
+  const r = await authenticatePassword(deps, { identifier: 'nat.school', password: PASSWORD, protocol: 'imap', ip });
+  assert.equal(r.ok, true, 'a colleague behind the same address signs in at once');
 });

@@ -67,10 +67,12 @@ export async function checkPasswordFor(deps: AuthDeps, accountId: number | null,
  * configured public URL, never from the request's Host header.
  */
 export function startPasswordReset(deps: AuthDeps, identifier: string, ip: string): Promise<void> {
-  const keys = [RateLimiter.ipKey(ip), `reset:${identifier.trim().toLowerCase().slice(0, 320)}`];
+  // Counted per address and identifier like guesses, but under their own address key: a school
+  // whose staff share one public address must not lose its sign-ins to reset requests.
+  const keys = ['reset-' + RateLimiter.ipKey(ip), `reset:${identifier.trim().toLowerCase().slice(0, 320)}`];
   const wait = deps.limiter.retryAfter(keys);
   if (wait > 0) throw new AuthError('rate-limited', 429, 'rate limited', { retryAfterMs: wait });
-  // Each request counts against the limiter: requests are limited like guesses.
+  // Each request counts against the limiter.
   deps.limiter.fail(keys);
   return sendResetLink(deps, identifier, ip);
 }

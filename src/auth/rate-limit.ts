@@ -26,7 +26,8 @@ interface Entry {
 
 /**
  * Counters in memory, keyed `ip:<address>` and `acct:<id>` (or `id:<identifier>` for an unknown
- * identifier, so unknown and known identifiers are throttled alike); `2fa:<id>` counts
+ * identifier, so unknown and known identifiers are throttled alike); `reset-ip:` and `reset:<identifier>`
+ * count lost-password requests apart from sign-ins; `2fa:<id>` counts
  * second-factor guesses, which a correct password does not clear. A delay is a time before
  * which the next attempt is refused without even checking the password.
  * TODO(multi-node): keep the counters in the database or PostgreSQL when running several nodes.
@@ -74,7 +75,8 @@ export class RateLimiter {
       const e = this.#entry(k, now) ?? { failures: 0, last: now, blockedUntil: 0 };
       e.failures++;
       e.last = now;
-      const isIp = k.startsWith('ip:');
+      // An address key (`ip:`, or `reset-ip:` for lost-password requests) has the address allowance.
+      const isIp = k.startsWith('ip:') || k.startsWith('reset-ip:');
       const free = isIp ? this.#o.ipFree : this.#o.accountFree;
       // Second-factor guesses (`2fa:` keys) come from someone who has the password: they may wait
       // as long as an IP; guesses of a password (`acct:`) only briefly, against lock-out abuse.
