@@ -318,7 +318,12 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
               </div>
             </details>
           )}
-          <button type="button" className="btn" aria-pressed={!rich} onClick={() => { setRich(!rich); setPrefs({ composeHtml: !rich }); if (rich) setInitial(null); else setInitial(`<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`); }}>
+          <button type="button" className="btn" aria-pressed={!rich} onClick={() => {
+            setRich(!rich);
+            setPrefs({ composeHtml: !rich });
+            // Back to rich text: a new editor starts from the plain text (the body stays shown in both modes).
+            if (!rich) { const h = `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`; setInitial(h); setHtml(h); }
+          }}>
             {rich ? t('compose.plainText') : t('compose.richText')}
           </button>
           <button type="button" className="btn danger" onClick={() => void discard()}>{t('compose.discard')}</button>
