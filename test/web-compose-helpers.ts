@@ -81,3 +81,14 @@ export function mixedMessage(opts: { from: string; to: string; cc?: string; subj
   lines.push(`--${b}--`, '');
   return lines.join('\r\n');
 }
+
+/** JMAP with the submission capability (RFC 8621 §1.3.2: Identity, EmailSubmission). */
+export async function jmapSubmission(base: string, who: Who, methodCalls: [string, Record<string, unknown>, string][]): Promise<[string, any, string][]> {
+  const r = await fetch(`${base}/jmap/api`, {
+    method: 'POST',
+    headers: { authorization: 'Basic ' + Buffer.from(`${who.address}:${who.password}`).toString('base64'), 'content-type': 'application/json' },
+    body: JSON.stringify({ using: ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail', 'urn:ietf:params:jmap:submission'], methodCalls: methodCalls.map(([n, a, id]) => [n, { accountId: `a${who.id}`, ...a }, id]) }),
+  });
+  if (r.status !== 200) throw new Error(`JMAP HTTP ${r.status}: ${await r.text()}`);
+  return ((await r.json()) as { methodResponses: [string, any, string][] }).methodResponses;
+}

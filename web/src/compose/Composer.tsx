@@ -1,6 +1,6 @@
 /** The composer (lazy-loaded): recipients, rich or plain text, attachments, autosaved drafts, guard rails. RFC 8621 §4.6 Email/set create. */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Editor } from '@tiptap/react';
+import { generateHTML, generateJSON, type Editor } from '@tiptap/react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatFullDate, formatSize, t } from '../i18n/index.ts';
 import { getPrefs, isHoliday, isWorkingTime, nextWorkingMorning, setPrefs, usePrefs } from '../prefs.ts';
@@ -23,6 +23,24 @@ type Guard = { kind: 'bcc' | 'replyAll' | 'hours'; n?: number; at?: Date } | nul
 function localInput(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** An identity's signature as the composer writes it: HTML for the editor, text after "-- " (RFC 3676 §4.3). */
+function signatureHtml(i: Identity | undefined): string {
+  return i?.htmlSignature || (i?.textSignature ? `<p>${escapeHtml(i.textSignature).replace(/\n/g, '<br>')}</p>` : '');
+}
+function signatureText(i: Identity | undefined): string {
+  return i?.textSignature ? `\n\n-- \n${i.textSignature}` : '';
+}
+
+/** Replace the last `old` in `body` by `next`; with no `old` found, put `next` before `before` (the quote) or at the end. */
+function swapSignature(body: string, old: string, next: string, before: string): string | null {
+  if (old === next) return null;
+  const at = old ? body.lastIndexOf(old) : -1;
+  if (at >= 0) return body.slice(0, at) + next + body.slice(at + old.length);
+  if (!next) return null;
+  const q = before ? body.indexOf(before) : -1;
+  return q >= 0 ? body.slice(0, q) + next + body.slice(q) : body + next;
 }
 
 /** Thresholds for the guard rails. */
@@ -58,8 +76,8 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
 
   // Initial content from the request (reply, forward, existing draft, new with signature).
   useEffect(() => {
-    const sig = identity?.htmlSignature || (identity?.textSignature ? `<p>${escapeHtml(identity.textSignature).replace(/\n/g, '<br>')}</p>` : '');
-    const sigText = identity?.textSignature ? `\n\n-- \n${identity.textSignature}` : '';
+    const sig = signatureHtml(identity);
+    const sigText = signatureText(identity);
     const s = request.source;
     void (async () => {
       if (request.mode === 'draft' && request.draftId) {
@@ -99,6 +117,24 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
     })();
     void recentAddresses(jmap).then(setSuggestions);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  /** Another From identity: its signature replaces the previous one; what the user wrote stays. */
+  const switchIdentity = (id: string) => {
+    const next = identities.find((i) => i.id === id);
+    setIdentityId(id);
+    const s = request.source && request.mode !== 'new' && request.mode !== 'draft' ? request.source : null;
+    const ed = editorRef.current;
+    if (rich && ed) {
+      // The signatures as the editor serialises them (it rewrites the HTML it is given).
+      const ext = ed.extensionManager.extensions;
+      const norm = (h: string) => (h ? generateHTML(generateJSON(h, ext), ext) : '');
+      const body = swapSignature(ed.getHTML(), norm(signatureHtml(identity)), norm(signatureHtml(next)), s ? norm(quoteHtml(s, request.mode === 'forward')).replace(/^<p><\/p>/, '') : '');
+      if (body !== null) ed.commands.setContent(body, { emitUpdate: true });
+    } else if (!rich) {
+      const body = swapSignature(text, signatureText(identity), signatureText(next), s ? quoteText(s, request.mode === 'forward') : '');
+      if (body !== null) setText(body);
+    }
+  };
 
   const drafts = byRole(props.boxes, 'drafts');
   const uploading = files.some((f) => !f.blobId && !f.error);
@@ -255,11 +291,12 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       </div>
       <form className="composer-body" onSubmit={(e) => { e.preventDefault(); skipped.current = new Set(); void trySend(); }}>
         {identities.length > 1 && (
-          <label className="field-row">{t('compose.from')}
-            <select value={identityId} onChange={(e) => setIdentityId(e.target.value)}>
+          <div className="field-row">
+            <label htmlFor="compose-from">{t('compose.from')}</label>
+            <select id="compose-from" value={identityId} onChange={(e) => switchIdentity(e.target.value)}>
               {identities.map((i) => <option key={i.id} value={i.id}>{i.name ? `${i.name} <${i.email}>` : i.email}</option>)}
             </select>
-          </label>
+          </div>
         )}
         <RecipientInput label={t('compose.to')} value={to} onChange={setTo} suggestions={suggestions} ownDomain={ownDomain} autoFocus={request.mode === 'new' || request.mode === 'forward'} />
         {showCc ? (

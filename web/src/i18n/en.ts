@@ -268,7 +268,7 @@ export const en: Messages = {
   'compose.sending': 'Sending in {s} seconds…',
   'compose.scheduling': 'Scheduling…',
   'compose.sent': 'Message sent.',
-  'compose.scheduledDone': 'Send scheduled.',
+  'compose.scheduledDone': 'Message scheduled: it will be sent on {date}.',
   'compose.sendFailed': 'Sending failed: {reason}. The message is in your drafts.',
   'compose.wrote': 'On {date}, {name} wrote:',
   'compose.forwarded': 'Forwarded message',

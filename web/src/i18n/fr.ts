@@ -266,7 +266,7 @@ export const fr = {
   'compose.sending': 'Envoi dans {s} secondes…',
   'compose.scheduling': 'Programmation de l’envoi…',
   'compose.sent': 'Message envoyé.',
-  'compose.scheduledDone': 'Envoi programmé.',
+  'compose.scheduledDone': 'Message programmé : il partira le {date}.',
   'compose.sendFailed': 'L’envoi a échoué : {reason}. Le message est dans vos brouillons.',
   'compose.wrote': 'Le {date}, {name} a écrit :',
   'compose.forwarded': 'Message transféré',

@@ -2,7 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { clientConfig, signOut, type Account } from '../api/auth.ts';
-import { t, tn } from '../i18n/index.ts';
+import { formatFullDate, t, tn } from '../i18n/index.ts';
 import { navigate, query, segments, useLocation } from '../router.ts';
 import { applyServerCalendar, getPrefs, usePrefs, isWorkingTime } from '../prefs.ts';
 import { Toasts, toast } from '../ui/toast.tsx';
@@ -209,7 +209,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     const timer = setTimeout(() => {
       if (cancelled) return;
       void runSend(jmap, job, boxes, identities)
-        .then(() => { toast(later ? t('compose.scheduledDone') : t('compose.sent')); setVersion((v) => v + 1); void refresh(); })
+        .then(() => { toast(later ? t('compose.scheduledDone', { date: formatFullDate(job.sendAt!) }) : t('compose.sent')); setVersion((v) => v + 1); void refresh(); })
         .catch((e) => { toast(t('compose.sendFailed', { reason: (e as Error).message }), { error: true }); setCompose({ mode: 'draft', draftId: job.draftId }); });
     }, prefs.undoSeconds * 1000);
     toast(later ? t('compose.scheduling') : t('compose.sending', { s: prefs.undoSeconds }), {
