@@ -100,6 +100,23 @@ describe('writing: identities, uploads, scheduling (browser, real server)', { sk
     await page.context().close();
   });
 
+  test('a full mailbox: the draft cannot be saved, the reason is said in French, and what was written stays', async () => {
+    const ines = await app!.account('Inès', 'Garcia', { quotaBytes: 1500 });
+    const page = await signInPage(browser, base, ines);
+    await newMessage(page);
+    await addRecipient(page, 'À', karim.address);
+    await page.getByLabel('Objet').fill('Compte rendu');
+    await page.locator('.editor-area').click();
+    const long = 'Le conseil pédagogique a retenu trois projets. '.repeat(40);
+    await page.keyboard.insertText(long);
+    await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    await page.locator('.toast.error').filter({ hasText: 'Le brouillon n’a pas pu être enregistré : votre messagerie est pleine : libérez de l’espace puis réessayez' }).waitFor();
+    assert.equal(await page.getByLabel('Objet').inputValue(), 'Compte rendu');
+    assert.equal((await editorText(page)).trim(), long.trim(), 'the text is still there');
+    assert.deepEqual(await received(base, karim, 'Compte rendu'), []);
+    await page.context().close();
+  });
+
   test('scheduled send at a chosen time: not delivered now, the toast says when, the submission waits on the server', async () => {
     const luc = await app!.account('Luc', 'Moreau');
     const page = await signInPage(browser, base, luc);

@@ -11,9 +11,10 @@ import { toast } from '../ui/toast.tsx';
 import { RecipientInput } from './RecipientInput.tsx';
 import { RichEditor } from './Editor.tsx';
 import { prefixed, quoteHtml, quoteText, replyRecipients } from './quote.ts';
-import { maxDelayedSend } from './send.ts';
+import { maxDelayedSend, setErrorText } from './send.ts';
 import { recentAddresses } from './contacts.ts';
 import { fromCid, toCid, type InlineFile } from './inline.ts';
+import { signatureHtml, signatureText, swapSignature } from './signature.ts';
 import type { ComposeRequest, SendJob } from './types.ts';
 
 interface Upload { key: string; name: string; type: string; size: number; blobId?: string; progress: number; error?: string; cid?: string; inline?: boolean }
@@ -23,24 +24,6 @@ type Guard = { kind: 'bcc' | 'replyAll' | 'hours'; n?: number; at?: Date } | nul
 function localInput(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-/** An identity's signature as the composer writes it: HTML for the editor, text after "-- " (RFC 3676 §4.3). */
-function signatureHtml(i: Identity | undefined): string {
-  return i?.htmlSignature || (i?.textSignature ? `<p>${escapeHtml(i.textSignature).replace(/\n/g, '<br>')}</p>` : '');
-}
-function signatureText(i: Identity | undefined): string {
-  return i?.textSignature ? `\n\n-- \n${i.textSignature}` : '';
-}
-
-/** Replace the last `old` in `body` by `next`; with no `old` found, put `next` before `before` (the quote) or at the end. */
-function swapSignature(body: string, old: string, next: string, before: string): string | null {
-  if (old === next) return null;
-  const at = old ? body.lastIndexOf(old) : -1;
-  if (at >= 0) return body.slice(0, at) + next + body.slice(at + old.length);
-  if (!next) return null;
-  const q = before ? body.indexOf(before) : -1;
-  return q >= 0 ? body.slice(0, q) + next + body.slice(q) : body + next;
 }
 
 /** Thresholds for the guard rails. */
@@ -89,7 +72,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
         const tp = d.textBody.find((p) => p.type === 'text/plain');
         const h = hp?.partId ? d.bodyValues[hp.partId]?.value ?? '' : '';
         const tx = tp?.partId ? d.bodyValues[tp.partId]?.value ?? '' : '';
-        const draftFiles = d.attachments.filter((a) => a.blobId).map((a, i) => ({ key: `d${i}`, name: a.name ?? 'fichier', type: a.type, size: a.size, blobId: a.blobId!, progress: 1, cid: a.cid ?? undefined, inline: a.disposition === 'inline' }));
+        const draftFiles = d.attachments.filter((a) => a.blobId).map((a, i) => ({ key: `d${i}`, name: a.name ?? t('compose.defaultFileName'), type: a.type, size: a.size, blobId: a.blobId!, progress: 1, cid: a.cid ?? undefined, inline: a.disposition === 'inline' }));
         // The draft's inline images (cid:) show in the editor through their download URLs.
         const shown = fromCid(h, draftFiles, inlineUrl);
         setRich(!!hp);
@@ -105,7 +88,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
           setTo(r.to); setCc(r.cc); setShowCc(r.cc.length > 0);
           setRefs({ inReplyTo: s.messageId, references: [...(s.references ?? []), ...(s.messageId ?? [])] });
         } else {
-          setFiles(s.attachments.filter((a) => a.blobId).map((a: BodyPart, i) => ({ key: `f${i}`, name: a.name ?? 'fichier', type: a.type, size: a.size, blobId: a.blobId!, progress: 1 })));
+          setFiles(s.attachments.filter((a) => a.blobId).map((a: BodyPart, i) => ({ key: `f${i}`, name: a.name ?? t('compose.defaultFileName'), type: a.type, size: a.size, blobId: a.blobId!, progress: 1 })));
         }
         setSubject(prefixed(s.subject, fwd ? 'Fwd' : 'Re'));
         const h = (sig ? `<p></p>${sig}` : '') + quoteHtml(s, fwd);
@@ -190,7 +173,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       const r = res.get('s') as { __error?: Error; created?: Record<string, { id: string }>; notCreated?: Record<string, { type: string; description?: string }> } | undefined;
       if (r?.__error) throw r.__error;
       const id = r?.created?.d?.id;
-      if (!id) throw new Error(r?.notCreated?.d?.description ?? r?.notCreated?.d?.type ?? 'not created');
+      if (!id) throw new Error(r?.notCreated?.d ? setErrorText(r.notCreated.d) : t('compose.notCreated'));
       const parts = ((res.get('g')?.list as { attachments?: BodyPart[] }[] | undefined)?.[0]?.attachments ?? []).filter((a) => a.blobId);
       for (const f of sent) {
         const i = parts.findIndex((a) => a.name === f.name && (a.cid ?? null) === (f.cid ?? null));
