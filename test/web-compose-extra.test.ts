@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { addAlias } from '../src/accounts/service.ts';
-import { axe, hasChromium, launchLoopback, signInPage } from './web-helpers.ts';
+import { axe, hasChromium, launchLoopback, mailState, signInPage } from './web-helpers.ts';
 import { addRecipient, jmapSubmission, received, waitReceived, type Who } from './web-compose-helpers.ts';
 
 describe('writing: identities, uploads, scheduling (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
@@ -145,6 +145,17 @@ describe('writing: identities, uploads, scheduling (browser, real server)', { sk
     assert.deepEqual(subs[0]!.envelope.rcptTo.map((a) => a.email), [karim.address]);
     await page.waitForTimeout(1500);
     assert.deepEqual(await received(base, karim, 'Réunion parents-professeurs'), [], 'not delivered now');
+
+    // Called back from the toast: the submission is canceled, the message is a draft again and reopens.
+    await page.locator('.toast').getByRole('button', { name: 'Annuler l’envoi' }).click();
+    await page.locator('.toast').filter({ hasText: 'Envoi annulé : le message est revenu dans vos brouillons.' }).waitFor();
+    await page.getByRole('heading', { name: 'Nouveau message' }).waitFor();
+    assert.equal(await page.getByLabel('Objet').inputValue(), 'Réunion parents-professeurs');
+    await page.locator('.editor-area', { hasText: 'Rappel : jeudi à 18 h.' }).waitFor();
+    const after = await jmapSubmission(base, luc, [['EmailSubmission/get', { ids: null }, 'g']]);
+    assert.deepEqual(after[0]![1].list.map((x: { undoStatus: string }) => x.undoStatus), ['canceled']);
+    const state = (await mailState(base, luc)).filter((m) => m.subject === 'Réunion parents-professeurs');
+    assert.deepEqual(state.map((m) => [m.mailboxes, !!m.keywords.$draft]), [[['Drafts'], true]]);
     await page.context().close();
   });
 

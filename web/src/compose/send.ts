@@ -9,7 +9,8 @@ export function maxDelayedSend(jmap: Jmap): number {
   return Number(jmap.capability<{ maxDelayedSend?: number }>(SUBMISSION)?.maxDelayedSend ?? 0);
 }
 
-export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identities: Identity[]): Promise<void> {
+/** Submit the draft; resolves with the submission's id (to cancel a scheduled send). */
+export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identities: Identity[]): Promise<string | null> {
   const drafts = byRole(boxes, 'drafts');
   const sent = byRole(boxes, 'sent');
   const identityId = job.identityId || identities[0]?.id;
@@ -34,11 +35,32 @@ export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identi
   if (res.__error) throw res.__error;
   const err = res.notCreated?.s as { type: string; description?: string } | undefined;
   if (err) throw new Error(setErrorText(err));
+  return (res.created?.s as { id?: string } | undefined)?.id ?? null;
+}
+
+/**
+ * Cancel a scheduled send (RFC 8621 §7.5: undoStatus "pending" → "canceled"; cannotUnsend once it
+ * has left), then put the message back in Drafts as a draft, so it can be edited and sent again.
+ */
+export async function cancelScheduled(jmap: Jmap, submissionId: string, emailId: string, boxes: Mailbox[]): Promise<void> {
+  const r = await jmap.call([['EmailSubmission/set', { accountId: jmap.accountId, update: { [submissionId]: { undoStatus: 'canceled' } } }, 'c']], [SUBMISSION]);
+  const res = r.get('c');
+  if (!res) throw new Error(t('compose.noResponse'));
+  if (res.__error) throw res.__error;
+  const err = res.notUpdated?.[submissionId] as { type: string; description?: string } | undefined;
+  if (err) throw new Error(setErrorText(err));
+  const drafts = byRole(boxes, 'drafts');
+  const sent = byRole(boxes, 'sent');
+  const back: Record<string, unknown> = { 'keywords/$draft': true };
+  if (drafts) back[`mailboxIds/${drafts.id}`] = true;
+  if (sent) back[`mailboxIds/${sent.id}`] = null;
+  await jmap.one('Email/set', { update: { [emailId]: back } });
 }
 
 /** SetError types (RFC 8620 §5.3, RFC 8621 §4.6 and §7.5) the user can act on, in the user's language. */
 const SET_ERRORS: Record<string, Key> = {
   overQuota: 'compose.errOverQuota',
+  cannotUnsend: 'compose.errCannotUnsend',
   tooLarge: 'compose.errTooLarge',
   forbiddenFrom: 'compose.errForbiddenFrom',
   forbiddenToSend: 'compose.errForbiddenToSend',
