@@ -18,6 +18,10 @@ test('quoted-printable (RFC 2045 §6.7): escapes, soft breaks, padding, malforme
     ['lf soft=\nbreak', 'lf softbreak'],
     ['padding   \r\nnext', 'padding\r\nnext'],
     ['padding \t\nnext', 'padding\nnext'],
+    // An encoded space is data: the signature separator "-- " (RFC 3676 §4.3) keeps its space.
+    ['--=20\r\nsig', '-- \r\nsig'],
+    ['--=20\nsig', '-- \nsig'],
+    ['a=09=20  \r\nb', 'a\t \r\nb'],
     ['bad =ZZ and =', 'bad =ZZ and '],
     ['=4', '=4'],
     ['a=\r', 'a=\r'],

@@ -43,6 +43,9 @@ export function decodeQuotedPrintable(input: Buffer): Buffer {
   const out = Buffer.allocUnsafe(input.length);
   let o = 0;
   let lineStartOut = 0;
+  // End of the last encoded octet: "=20" or "=09" is data, not transport padding (a signature
+  // separator "-- " is sent as "--=20", RFC 3676 §4.3), so it is never trimmed.
+  let keptOut = 0;
   const n = input.length;
   for (let i = 0; i < n; i++) {
     const c = input[i];
@@ -51,6 +54,7 @@ export function decodeQuotedPrintable(input: Buffer): Buffer {
       const l = h >= 0 ? hexValue(input[i + 2]) : -1;
       if (h >= 0 && l >= 0) {
         out[o++] = (h << 4) | l;
+        keptOut = o;
         i += 2;
         continue;
       }
@@ -71,7 +75,8 @@ export function decodeQuotedPrintable(input: Buffer): Buffer {
         cr = true;
         k--;
       }
-      while (k > lineStartOut && (out[k - 1] === 32 || out[k - 1] === 9)) k--;
+      // RFC 2045 §6.7 rule (3): only literal trailing white space is padding.
+      while (k > Math.max(lineStartOut, keptOut) && (out[k - 1] === 32 || out[k - 1] === 9)) k--;
       o = k;
       if (cr) out[o++] = 13;
       out[o++] = 10;

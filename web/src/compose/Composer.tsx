@@ -1,6 +1,6 @@
 /** The composer (lazy-loaded): recipients, rich or plain text, attachments, autosaved drafts, guard rails. RFC 8621 §4.6 Email/set create. */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Editor } from '@tiptap/react';
+import { generateHTML, generateJSON, type Editor } from '@tiptap/react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatFullDate, formatSize, t } from '../i18n/index.ts';
 import { getPrefs, isHoliday, isWorkingTime, nextWorkingMorning, setPrefs, usePrefs } from '../prefs.ts';
@@ -11,9 +11,10 @@ import { toast } from '../ui/toast.tsx';
 import { RecipientInput } from './RecipientInput.tsx';
 import { RichEditor } from './Editor.tsx';
 import { prefixed, quoteHtml, quoteText, replyRecipients } from './quote.ts';
-import { maxDelayedSend } from './send.ts';
+import { maxDelayedSend, setErrorText } from './send.ts';
 import { recentAddresses } from './contacts.ts';
 import { fromCid, toCid, type InlineFile } from './inline.ts';
+import { signatureHtml, signatureText, swapSignature } from './signature.ts';
 import type { ComposeRequest, SendJob } from './types.ts';
 
 interface Upload { key: string; name: string; type: string; size: number; blobId?: string; progress: number; error?: string; cid?: string; inline?: boolean }
@@ -58,8 +59,8 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
 
   // Initial content from the request (reply, forward, existing draft, new with signature).
   useEffect(() => {
-    const sig = identity?.htmlSignature || (identity?.textSignature ? `<p>${escapeHtml(identity.textSignature).replace(/\n/g, '<br>')}</p>` : '');
-    const sigText = identity?.textSignature ? `\n\n-- \n${identity.textSignature}` : '';
+    const sig = signatureHtml(identity);
+    const sigText = signatureText(identity);
     const s = request.source;
     void (async () => {
       if (request.mode === 'draft' && request.draftId) {
@@ -71,7 +72,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
         const tp = d.textBody.find((p) => p.type === 'text/plain');
         const h = hp?.partId ? d.bodyValues[hp.partId]?.value ?? '' : '';
         const tx = tp?.partId ? d.bodyValues[tp.partId]?.value ?? '' : '';
-        const draftFiles = d.attachments.filter((a) => a.blobId).map((a, i) => ({ key: `d${i}`, name: a.name ?? 'fichier', type: a.type, size: a.size, blobId: a.blobId!, progress: 1, cid: a.cid ?? undefined, inline: a.disposition === 'inline' }));
+        const draftFiles = d.attachments.filter((a) => a.blobId).map((a, i) => ({ key: `d${i}`, name: a.name ?? t('compose.defaultFileName'), type: a.type, size: a.size, blobId: a.blobId!, progress: 1, cid: a.cid ?? undefined, inline: a.disposition === 'inline' }));
         // The draft's inline images (cid:) show in the editor through their download URLs.
         const shown = fromCid(h, draftFiles, inlineUrl);
         setRich(!!hp);
@@ -87,7 +88,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
           setTo(r.to); setCc(r.cc); setShowCc(r.cc.length > 0);
           setRefs({ inReplyTo: s.messageId, references: [...(s.references ?? []), ...(s.messageId ?? [])] });
         } else {
-          setFiles(s.attachments.filter((a) => a.blobId).map((a: BodyPart, i) => ({ key: `f${i}`, name: a.name ?? 'fichier', type: a.type, size: a.size, blobId: a.blobId!, progress: 1 })));
+          setFiles(s.attachments.filter((a) => a.blobId).map((a: BodyPart, i) => ({ key: `f${i}`, name: a.name ?? t('compose.defaultFileName'), type: a.type, size: a.size, blobId: a.blobId!, progress: 1 })));
         }
         setSubject(prefixed(s.subject, fwd ? 'Fwd' : 'Re'));
         const h = (sig ? `<p></p>${sig}` : '') + quoteHtml(s, fwd);
@@ -99,6 +100,24 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
     })();
     void recentAddresses(jmap).then(setSuggestions);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  /** Another From identity: its signature replaces the previous one; what the user wrote stays. */
+  const switchIdentity = (id: string) => {
+    const next = identities.find((i) => i.id === id);
+    setIdentityId(id);
+    const s = request.source && request.mode !== 'new' && request.mode !== 'draft' ? request.source : null;
+    const ed = editorRef.current;
+    if (rich && ed) {
+      // The signatures as the editor serialises them (it rewrites the HTML it is given).
+      const ext = ed.extensionManager.extensions;
+      const norm = (h: string) => (h ? generateHTML(generateJSON(h, ext), ext) : '');
+      const body = swapSignature(ed.getHTML(), norm(signatureHtml(identity)), norm(signatureHtml(next)), s ? norm(quoteHtml(s, request.mode === 'forward')).replace(/^<p><\/p>/, '') : '');
+      if (body !== null) ed.commands.setContent(body, { emitUpdate: true });
+    } else if (!rich) {
+      const body = swapSignature(text, signatureText(identity), signatureText(next), s ? quoteText(s, request.mode === 'forward') : '');
+      if (body !== null) setText(body);
+    }
+  };
 
   const drafts = byRole(props.boxes, 'drafts');
   const uploading = files.some((f) => !f.blobId && !f.error);
@@ -154,7 +173,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       const r = res.get('s') as { __error?: Error; created?: Record<string, { id: string }>; notCreated?: Record<string, { type: string; description?: string }> } | undefined;
       if (r?.__error) throw r.__error;
       const id = r?.created?.d?.id;
-      if (!id) throw new Error(r?.notCreated?.d?.description ?? r?.notCreated?.d?.type ?? 'not created');
+      if (!id) throw new Error(r?.notCreated?.d ? setErrorText(r.notCreated.d) : t('compose.notCreated'));
       const parts = ((res.get('g')?.list as { attachments?: BodyPart[] }[] | undefined)?.[0]?.attachments ?? []).filter((a) => a.blobId);
       for (const f of sent) {
         const i = parts.findIndex((a) => a.name === f.name && (a.cid ?? null) === (f.cid ?? null));
@@ -255,11 +274,12 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       </div>
       <form className="composer-body" onSubmit={(e) => { e.preventDefault(); skipped.current = new Set(); void trySend(); }}>
         {identities.length > 1 && (
-          <label className="field-row">{t('compose.from')}
-            <select value={identityId} onChange={(e) => setIdentityId(e.target.value)}>
+          <div className="field-row">
+            <label htmlFor="compose-from">{t('compose.from')}</label>
+            <select id="compose-from" value={identityId} onChange={(e) => switchIdentity(e.target.value)}>
               {identities.map((i) => <option key={i.id} value={i.id}>{i.name ? `${i.name} <${i.email}>` : i.email}</option>)}
             </select>
-          </label>
+          </div>
         )}
         <RecipientInput label={t('compose.to')} value={to} onChange={setTo} suggestions={suggestions} ownDomain={ownDomain} autoFocus={request.mode === 'new' || request.mode === 'forward'} />
         {showCc ? (
@@ -318,7 +338,12 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
               </div>
             </details>
           )}
-          <button type="button" className="btn" aria-pressed={!rich} onClick={() => { setRich(!rich); setPrefs({ composeHtml: !rich }); if (rich) setInitial(null); else setInitial(`<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`); }}>
+          <button type="button" className="btn" aria-pressed={!rich} onClick={() => {
+            setRich(!rich);
+            setPrefs({ composeHtml: !rich });
+            // Back to rich text: a new editor starts from the plain text (the body stays shown in both modes).
+            if (!rich) { const h = `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`; setInitial(h); setHtml(h); }
+          }}>
             {rich ? t('compose.plainText') : t('compose.richText')}
           </button>
           <button type="button" className="btn danger" onClick={() => void discard()}>{t('compose.discard')}</button>

@@ -1,5 +1,6 @@
 /** Submission of a saved draft. RFC 8621 §7.5 EmailSubmission/set with onSuccessUpdateEmail; RFC 4865 FUTURERELEASE. */
 import { SUBMISSION, type Jmap } from '../api/jmap.ts';
+import { t, type Key } from '../i18n/index.ts';
 import { byRole, type Identity, type Mailbox } from '../mail/data.ts';
 import type { SendJob } from './types.ts';
 
@@ -8,11 +9,12 @@ export function maxDelayedSend(jmap: Jmap): number {
   return Number(jmap.capability<{ maxDelayedSend?: number }>(SUBMISSION)?.maxDelayedSend ?? 0);
 }
 
-export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identities: Identity[]): Promise<void> {
+/** Submit the draft; resolves with the submission's id (to cancel a scheduled send). */
+export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identities: Identity[]): Promise<string | null> {
   const drafts = byRole(boxes, 'drafts');
   const sent = byRole(boxes, 'sent');
   const identityId = job.identityId || identities[0]?.id;
-  if (!identityId) throw new Error('no identity');
+  if (!identityId) throw new Error(t('compose.noIdentity'));
   // RFC 8621 §7.5: on success, move the email from Drafts to Sent and drop $draft.
   const update: Record<string, unknown> = { 'keywords/$draft': null, 'keywords/$seen': true };
   if (drafts) update[`mailboxIds/${drafts.id}`] = null;
@@ -29,8 +31,46 @@ export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identi
     ['EmailSubmission/set', { accountId: jmap.accountId, create: { s: submission }, onSuccessUpdateEmail: { '#s': update } }, 's'],
   ], [SUBMISSION]);
   const res = r.get('s');
-  if (!res) throw new Error('no response');
+  if (!res) throw new Error(t('compose.noResponse'));
   if (res.__error) throw res.__error;
   const err = res.notCreated?.s as { type: string; description?: string } | undefined;
-  if (err) throw new Error(err.description ?? err.type);
+  if (err) throw new Error(setErrorText(err));
+  return (res.created?.s as { id?: string } | undefined)?.id ?? null;
+}
+
+/**
+ * Cancel a scheduled send (RFC 8621 §7.5: undoStatus "pending" → "canceled"; cannotUnsend once it
+ * has left), then put the message back in Drafts as a draft, so it can be edited and sent again.
+ */
+export async function cancelScheduled(jmap: Jmap, submissionId: string, emailId: string, boxes: Mailbox[]): Promise<void> {
+  const r = await jmap.call([['EmailSubmission/set', { accountId: jmap.accountId, update: { [submissionId]: { undoStatus: 'canceled' } } }, 'c']], [SUBMISSION]);
+  const res = r.get('c');
+  if (!res) throw new Error(t('compose.noResponse'));
+  if (res.__error) throw res.__error;
+  const err = res.notUpdated?.[submissionId] as { type: string; description?: string } | undefined;
+  if (err) throw new Error(setErrorText(err));
+  const drafts = byRole(boxes, 'drafts');
+  const sent = byRole(boxes, 'sent');
+  const back: Record<string, unknown> = { 'keywords/$draft': true };
+  if (drafts) back[`mailboxIds/${drafts.id}`] = true;
+  if (sent) back[`mailboxIds/${sent.id}`] = null;
+  await jmap.one('Email/set', { update: { [emailId]: back } });
+}
+
+/** SetError types (RFC 8620 §5.3, RFC 8621 §4.6 and §7.5) the user can act on, in the user's language. */
+const SET_ERRORS: Record<string, Key> = {
+  overQuota: 'compose.errOverQuota',
+  cannotUnsend: 'compose.errCannotUnsend',
+  tooLarge: 'compose.errTooLarge',
+  forbiddenFrom: 'compose.errForbiddenFrom',
+  forbiddenToSend: 'compose.errForbiddenToSend',
+  tooManyRecipients: 'compose.errTooManyRecipients',
+  noRecipients: 'compose.noRecipients',
+  invalidRecipients: 'compose.errInvalidRecipients',
+};
+
+/** A server's refusal as the user reads it: a known type in words, else the server's description (or type). */
+export function setErrorText(err: { type: string; description?: string }): string {
+  const key = SET_ERRORS[err.type];
+  return key ? t(key) : err.description || err.type;
 }

@@ -2,7 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { clientConfig, signOut, type Account } from '../api/auth.ts';
-import { t, tn } from '../i18n/index.ts';
+import { formatFullDate, t, tn } from '../i18n/index.ts';
 import { navigate, query, segments, useLocation } from '../router.ts';
 import { applyServerCalendar, getPrefs, usePrefs, isWorkingTime } from '../prefs.ts';
 import { Toasts, toast } from '../ui/toast.tsx';
@@ -18,7 +18,7 @@ import { SearchBar, searchFilter } from './SearchBar.tsx';
 import { ShortcutHelp, useShortcuts } from './Shortcuts.tsx';
 import { FolderManager } from './FolderManager.tsx';
 import type { ComposeRequest, SendJob } from '../compose/types.ts';
-import { runSend } from '../compose/send.ts';
+import { cancelScheduled, runSend } from '../compose/send.ts';
 import { warmCodeCache } from '../codeCache.ts';
 
 const Composer = lazy(() => import('../compose/Composer.tsx'));
@@ -225,7 +225,18 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     const timer = setTimeout(() => {
       if (cancelled) return;
       void runSend(jmap, job, boxes, identities)
-        .then(() => { toast(later ? t('compose.scheduledDone') : t('compose.sent')); setVersion((v) => v + 1); void refresh(); })
+        .then((submissionId) => {
+          // A scheduled message can still be called back (RFC 8621 §7.5 undoStatus "canceled").
+          const cancel = later && submissionId ? {
+            label: t('compose.cancelScheduled'),
+            run: () => void cancelScheduled(jmap, submissionId, job.draftId, boxes)
+              .then(() => { toast(t('compose.scheduleCanceled')); setCompose({ mode: 'draft', draftId: job.draftId }); setVersion((v) => v + 1); void refresh(); })
+              .catch((e) => toast(t('compose.cancelFailed', { reason: (e as Error).message }), { error: true })),
+          } : undefined;
+          toast(later ? t('compose.scheduledDone', { date: formatFullDate(job.sendAt!) }) : t('compose.sent'), { action: cancel });
+          setVersion((v) => v + 1);
+          void refresh();
+        })
         .catch((e) => { toast(t('compose.sendFailed', { reason: (e as Error).message }), { error: true }); setCompose({ mode: 'draft', draftId: job.draftId }); });
     }, prefs.undoSeconds * 1000);
     toast(later ? t('compose.scheduling') : t('compose.sending', { s: prefs.undoSeconds }), {
