@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { addAlias } from '../src/accounts/service.ts';
-import { axe, hasChromium, launchLoopback, mailState, signInPage } from './web-helpers.ts';
+import { axe, hasChromium, launchLoopback, mailState, settledValue, signInPage } from './web-helpers.ts';
 import { addRecipient, jmapSubmission, received, waitReceived, type Who } from './web-compose-helpers.ts';
 
 describe('writing: identities, uploads, scheduling (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
@@ -111,7 +111,7 @@ describe('writing: identities, uploads, scheduling (browser, real server)', { sk
     await page.keyboard.insertText(long);
     await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
     await page.locator('.toast.error').filter({ hasText: 'Le brouillon n’a pas pu être enregistré : votre messagerie est pleine : libérez de l’espace puis réessayez' }).waitFor();
-    assert.equal(await page.getByLabel('Objet').inputValue(), 'Compte rendu');
+    assert.equal(await settledValue(page.getByLabel('Objet'), 'Compte rendu'), 'Compte rendu');
     assert.equal((await editorText(page)).trim(), long.trim(), 'the text is still there');
     assert.deepEqual(await received(base, karim, 'Compte rendu'), []);
     await page.context().close();
@@ -150,7 +150,7 @@ describe('writing: identities, uploads, scheduling (browser, real server)', { sk
     await page.locator('.toast').getByRole('button', { name: 'Annuler l’envoi' }).click();
     await page.locator('.toast').filter({ hasText: 'Envoi annulé : le message est revenu dans vos brouillons.' }).waitFor();
     await page.getByRole('heading', { name: 'Nouveau message' }).waitFor();
-    assert.equal(await page.getByLabel('Objet').inputValue(), 'Réunion parents-professeurs');
+    assert.equal(await settledValue(page.getByLabel('Objet'), 'Réunion parents-professeurs'), 'Réunion parents-professeurs');
     await page.locator('.editor-area', { hasText: 'Rappel : jeudi à 18 h.' }).waitFor();
     const after = await jmapSubmission(base, luc, [['EmailSubmission/get', { ids: null }, 'g']]);
     assert.deepEqual(after[0]![1].list.map((x: { undoStatus: string }) => x.undoStatus), ['canceled']);

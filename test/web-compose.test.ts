@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './helpers/app.ts';
-import { hasChromium, jmapRequest, launchLoopback, signInPage } from './web-helpers.ts';
+import { hasChromium, jmapRequest, launchLoopback, settledValue, signInPage } from './web-helpers.ts';
 
 /** A 3 × 2 red PNG (RFC 2083): signature, IHDR, one IDAT, IEND. */
 function png(): Buffer {
@@ -85,7 +85,7 @@ describe('writing (browser, real server)', { skip: hasChromium ? false : 'chromi
     await page.getByText(/Envoi dans 4 secondes/).waitFor();
     await page.getByRole('button', { name: 'Annuler' }).click();
     await page.getByLabel('Objet').waitFor();
-    assert.equal(await page.getByLabel('Objet').inputValue(), 'Affiche de la kermesse');
+    assert.equal(await settledValue(page.getByLabel('Objet'), 'Affiche de la kermesse'), 'Affiche de la kermesse');
     await page.locator('.editor-area img[src]').waitFor();
     await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll('.editor-area img[src]')].every((i: any) => i.complete && i.naturalWidth === 3));
     assert.deepEqual(await editorImages(page), [3], 'the draft reopens with its image');

@@ -1,7 +1,7 @@
 /** Browser helpers for the webmail tests: headless Chromium through playwright-core, axe-core checks. */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -74,4 +74,18 @@ export async function mailState(base: string, who: { id: number; address: string
   return (r[2]![1].list as { id: string; subject: string; threadId: string; mailboxIds: Record<string, boolean>; keywords: Record<string, boolean> }[]).map((e) => ({
     id: e.id, subject: e.subject, threadId: e.threadId, keywords: e.keywords, mailboxes: Object.keys(e.mailboxIds).map((id) => names.get(id) ?? id),
   }));
+}
+
+/**
+ * A field's value once it equals `want` (a screen that fills its fields after a request, such as
+ * a composer opening a draft), or the last value seen after `ms`: for assert.equal.
+ */
+export async function settledValue(field: Locator, want: string, ms = 5000): Promise<string> {
+  const end = Date.now() + ms;
+  let v = await field.inputValue();
+  while (v !== want && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await field.inputValue();
+  }
+  return v;
 }
