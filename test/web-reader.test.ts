@@ -196,6 +196,24 @@ describe('reading pane (browser, real server)', { skip: hasChromium ? false : 'c
     await page.context().close();
   });
 
+  test('dark colour scheme: the banners, the images bar and the attachments pass axe (contrast)', async () => {
+    const page = await signInPage(browser, base, karim, {}, undefined, { colorScheme: 'dark' });
+    const seen: string[] = [];
+    for (const subject of ['Lettre 1', 'Photos de la sortie']) {
+      await open(page, subject);
+      await page.waitForTimeout(200);
+      seen.push(...(await axe(page)).map((v) => `${subject}: ${v}`));
+    }
+    await page.goto(`${base}/mail/${await junkId()}`);
+    for (const subject of ['Vérification', 'Compte bloqué']) {
+      await open(page, subject);
+      await page.waitForTimeout(200);
+      seen.push(...(await axe(page)).map((v) => `${subject}: ${v}`));
+    }
+    assert.deepEqual(seen, []);
+    await page.context().close();
+  });
+
   test('attachments: type and size, image thumbnail that loads, download returns the bytes', async () => {
     const page = await signInPage(browser, base, karim);
     await open(page, 'Photos de la sortie');
