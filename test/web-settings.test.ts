@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './helpers/app.ts';
-import { axe, hasChromium, launchLoopback, signInPage } from './web-helpers.ts';
+import { axe, hasChromium, jmapRequest, launchLoopback, signInPage } from './web-helpers.ts';
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -29,6 +29,8 @@ describe('display settings (browser, real server)', { skip: hasChromium ? false 
     await mx({ from: claire, subject: 'Re: Cantine', messageId: '<cantine-2@mairie.example>', inReplyTo: '<cantine-1@mairie.example>', references: ['<cantine-1@mairie.example>'], text: 'Et celui de la semaine suivante.' });
     // multipart/alternative: nodemailer puts text/plain first, text/html last (RFC 2046 §5.1.4).
     await mx({ from: claire, subject: 'Deux versions', text: 'Version texte brut.', html: '<p>Version <b>mise en forme</b>.</p>' });
+    // Just under one binary megabyte once base64-encoded: more than 1 000 000 bytes, less than 1 MiB.
+    await mx({ from: claire, subject: 'Presque un méga', text: 'Le dossier.', attachments: [{ filename: 'dossier.bin', content: Buffer.alloc(735_000, 7) }] });
     browser = await launchLoopback();
   });
 
@@ -170,6 +172,38 @@ describe('display settings (browser, real server)', { skip: hasChromium ? false 
     await page.getByRole('radio', { name: 'English' }).check();
     await page.getByRole('link', { name: /Inbox/ }).first().click();
     assert.deepEqual(await axeEverywhere(page, EN), []);
+    await page.context().close();
+  });
+
+  test('English: units, sizes and errors are translated (no French left, no raw error)', async () => {
+    const page = await signInPage(browser, base, karim);
+    await toSettings(page, 'Langue');
+    await page.getByRole('radio', { name: 'English' }).check();
+    await page.locator('nav.tabs').getByRole('link', { name: 'Display' }).click();
+    const undo = page.getByRole('combobox', { name: 'Time to undo a send' });
+    assert.deepEqual((await undo.locator('option').allTextContents()).map((s) => s.trim()), ['5 seconds', '10 seconds', '20 seconds', '30 seconds']);
+
+    // The security page when the server cannot be reached: a translated message, not "TypeError: Failed to fetch".
+    await page.route('**/api/security', (r) => r.abort('connectionrefused'));
+    await page.locator('nav.tabs').getByRole('link', { name: 'Security' }).click();
+    const toast = page.locator('.toast.error');
+    await toast.first().waitFor();
+    assert.equal(await toast.first().locator('span').first().textContent(), 'The server cannot be reached. Check your connection, then try again.');
+    await page.unroute('**/api/security');
+
+    // Storage: the thresholds read in the interface's units, and agree with the sizes shown.
+    const size = (await jmapRequest(base, karim, [['Email/query', { filter: { subject: 'Presque un méga' } }, 'q'], ['Email/get', { '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' }, properties: ['size'] }, 'g']]))[1]![1].list[0].size as number;
+    assert.ok(size > 1_000_000 && size < 1024 * 1024, `precondition: ${size} bytes`);
+    await page.goto(`${base}/espace`);
+    await page.getByRole('heading', { name: 'Free up space', level: 1 }).waitFor();
+    const min = page.getByRole('combobox', { name: 'Minimum size' });
+    assert.deepEqual((await min.locator('option').allTextContents()).map((s) => s.trim()), ['Any', '1 MB', '5 MB', '10 MB']);
+    const big = page.locator('.messages-table tr', { hasText: 'Presque un méga' });
+    await big.waitFor();
+    assert.match((await big.locator('td').nth(1).textContent()) ?? '', /^9\d\d KB$/, 'shown under 1 MB');
+    await min.selectOption({ label: '1 MB' });
+    await page.getByText('No message found.').waitFor();
+    assert.equal(await big.count(), 0, 'a message shown as 98x KB is not listed under "1 MB" minimum');
     await page.context().close();
   });
 

@@ -90,7 +90,7 @@ export function MessageFrame({ html, title }: { html: string; title: string }) {
 }
 
 function partUrl(jmap: Jmap, p: BodyPart, inline = false): string {
-  return jmap.downloadUrl(p.blobId ?? '', p.name ?? 'fichier', p.type, inline);
+  return jmap.downloadUrl(p.blobId ?? '', p.name ?? t('reader.defaultFileName'), p.type, inline);
 }
 
 function fileIcon(type: string): string {

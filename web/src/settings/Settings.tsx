@@ -58,7 +58,7 @@ function Display() {
       )}
       <label className="inline">{t('settings.undoSeconds')}
         <select value={p.undoSeconds} onChange={(e) => setPrefs({ undoSeconds: Number(e.target.value) })}>
-          {[5, 10, 20, 30].map((n) => <option key={n} value={n}>{n} s</option>)}
+          {[5, 10, 20, 30].map((n) => <option key={n} value={n}>{t('settings.seconds', { n })}</option>)}
         </select>
       </label>
     </section>
