@@ -81,6 +81,10 @@ describe('reading pane (browser, real server)', { skip: hasChromium ? false : 'c
       from: colleague, subject: 'Photos de la sortie', text: 'Voici la photo et le programme.',
       attachments: [{ filename: 'photo.png', content: PNG, contentType: 'image/png' }, { filename: 'programme.txt', content: 'Départ à 8 h 30\n', contentType: 'text/plain' }],
     });
+    await mx({
+      from: partner, subject: 'Facture_2026_reference_tres_longue_sans_espace_aucun_pour_tester_le_retour_a_la_ligne', text: 'Voir la facture.',
+      attachments: [{ filename: 'facture-du-mois-de-novembre-2026-pour-le-college-jean-moulin.exe', content: Buffer.from('MZ\x90\x00fake'), contentType: 'application/octet-stream' }],
+    });
     browser = await launchLoopback();
   });
 
@@ -110,7 +114,7 @@ describe('reading pane (browser, real server)', { skip: hasChromium ? false : 'c
   test('the server judged the messages as expected (precondition)', async () => {
     const st = await mailState(base, karim);
     const junk = st.filter((m) => m.mailboxes.includes('Junk')).map((m) => m.subject);
-    assert.deepEqual(junk, ['Vérification', 'Compte bloqué']);
+    assert.deepEqual(junk, ['Vérification', 'Compte bloqué', 'Facture_2026_reference_tres_longue_sans_espace_aucun_pour_tester_le_retour_a_la_ligne']);
   });
 
   test('remote images: blocked, then "always for this sender" loads this and later messages; removed in Settings, blocked again', async () => {
@@ -212,6 +216,25 @@ describe('reading pane (browser, real server)', { skip: hasChromium ? false : 'c
     }
     assert.deepEqual(seen, []);
     await page.context().close();
+  });
+
+  test('a dangerous attachment: banner, marked, no preview; at 360 px and in dark scheme nothing overflows and axe passes', async () => {
+    const st = await mailState(base, karim);
+    const m = st.find((x) => x.subject.startsWith('Facture_2026'))!;
+    const box = (await jmapRequest(base, karim, [['Mailbox/get', { ids: null, properties: ['id', 'name'] }, 'b']]))[0]![1].list.find((b: { name: string }) => b.name === m.mailboxes[0]).id as string;
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await signInPage(browser, base, karim, {}, { width: 360, height: 740 }, { colorScheme });
+      await page.goto(`${base}/mail/${box}`);
+      await page.locator('.row', { hasText: 'Facture_2026' }).locator('.row-link').click();
+      await page.getByRole('alert').filter({ hasText: 'Pièce jointe dangereuse.' }).waitFor();
+      const att = page.locator('.attachments li', { hasText: 'facture-du-mois' });
+      assert.match((await att.locator('.att-meta').textContent()) ?? '', /dangereuse, ne pas ouvrir/);
+      assert.equal(await att.getByRole('link', { name: /Aperçu/ }).count(), 0);
+      const wide = await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 12)`);
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, `no horizontal scrolling (${colorScheme}): ${JSON.stringify(wide)}`);
+      assert.deepEqual(await axe(page), [], colorScheme);
+      await page.context().close();
+    }
   });
 
   test('attachments: type and size, image thumbnail that loads, download returns the bytes', async () => {
