@@ -207,6 +207,26 @@ describe('display settings (browser, real server)', { skip: hasChromium ? false 
     await page.context().close();
   });
 
+  test('the "mail service not answering" screen says why in words, not a raw error, and axe passes', async () => {
+    const first = await signInPage(browser, base, karim);
+    // A new tab of the same browser: signed in (cookie), but no boot data and no cached JMAP session.
+    const page = await first.context().newPage();
+    await page.route('**/api/me', async (r) => {
+      const res = await r.fetch();
+      const body = (await res.json()) as Record<string, unknown>;
+      delete body.jmap;
+      await r.fulfill({ response: res, json: body });
+    });
+    await page.route('**/.well-known/jmap', (r) => r.abort('connectionrefused'));
+    await page.goto(`${base}/mail`);
+    const card = page.getByRole('alert');
+    await card.getByRole('heading', { name: 'La messagerie ne répond pas' }).waitFor();
+    assert.equal(await card.locator('p').textContent(), 'Le serveur est injoignable. Vérifiez votre connexion, puis réessayez.');
+    assert.equal(await card.getByRole('button', { name: 'Réessayer' }).isVisible(), true);
+    assert.deepEqual(await axe(page), []);
+    await first.context().close();
+  });
+
   test('at 360 px the settings fit without horizontal scrolling', async () => {
     const page = await signInPage(browser, base, karim, {}, { width: 360, height: 740 });
     await page.goto(`${base}/parametres/affichage`);
