@@ -150,16 +150,22 @@ describe('reading pane (browser, real server)', { skip: hasChromium ? false : 'c
     const item = page.locator('.plain-list li', { hasText: 'lucie.petit@partenaire.example' });
     assert.equal(await item.count(), 1);
     assert.deepEqual(await axe(page), []);
-    await item.getByRole('button', { name: 'Supprimer lucie.petit@partenaire.example' }).click();
+    // With the keyboard: the list goes away, the focus stays on the image setting (not lost to <body>).
+    await item.getByRole('button', { name: 'Supprimer lucie.petit@partenaire.example' }).focus();
+    await page.keyboard.press('Enter');
     await trusted.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => (globalThis as any).document.activeElement?.getAttribute('name') === 'images');
+    assert.equal(await page.getByRole('radio', { name: 'Bloquer et demander' }).evaluate((e) => e === (globalThis as any).document.activeElement), true);
 
     await page.getByRole('link', { name: /Boîte de réception/ }).first().click();
     await open(page, 'Lettre 2');
     await bar.waitFor();
     assert.equal(await imageWidth(page), 0, 'blocked again');
     assert.deepEqual(fetched, ['/logo-1.png', '/logo-2.png'], 'no new request');
-    // "Show images" once: this message only.
-    await bar.getByRole('button', { name: 'Afficher les images' }).click();
+    // "Show images" once, with the keyboard: this message only; the focus stays in the message.
+    await bar.getByRole('button', { name: 'Afficher les images' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'reader-subject');
     await page.waitForFunction(() => (globalThis as any).document.querySelector('iframe.mail-frame')?.contentDocument?.querySelector('img')?.naturalWidth === 2);
     await open(page, 'Lettre 1');
     await bar.waitFor();
