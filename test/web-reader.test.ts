@@ -253,6 +253,13 @@ describe('reading pane (browser, real server)', { skip: hasChromium ? false : 'c
     assert.match((await att.locator('li', { hasText: 'programme.txt' }).locator('.att-meta').textContent()) ?? '', /^text\/plain · 1[67] o$/);
     await page.waitForFunction(() => { const i = (globalThis as any).document.querySelector('.attachments img.thumb'); return i && i.complete && i.naturalWidth === 2; });
 
+    // "Aperçu" opens the image itself, inline (same session cookie as the page).
+    const href = await photo.getByRole('link', { name: 'Aperçu photo.png' }).getAttribute('href');
+    const preview = await page.request.get(new URL(href!, base).href);
+    assert.equal(preview.status(), 200);
+    assert.equal(preview.headers()['content-type'], 'image/png');
+    assert.match(preview.headers()['content-disposition'] ?? '', /^inline/);
+    assert.deepEqual(await preview.body(), PNG);
     const [download] = await Promise.all([page.waitForEvent('download'), photo.getByRole('link', { name: 'Télécharger photo.png' }).click()]);
     assert.equal(download.suggestedFilename(), 'photo.png');
     const chunks: Buffer[] = [];
