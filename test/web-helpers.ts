@@ -38,9 +38,9 @@ export function launchLoopback(): Promise<Browser> {
   });
 }
 
-/** A French-speaking user signs in through the form (no second factor); returns the page on the inbox. */
-export async function signInPage(browser: Browser, base: string, who: { address: string; password: string }, prefs: Record<string, unknown> = {}, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR', ignoreHTTPSErrors: true, viewport });
+/** A French-speaking user signs in through the form (no second factor); returns the page on the inbox. `colorScheme` emulates prefers-color-scheme. */
+export async function signInPage(browser: Browser, base: string, who: { address: string; password: string }, prefs: Record<string, unknown> = {}, viewport = { width: 1280, height: 800 }, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR', ignoreHTTPSErrors: true, viewport, colorScheme: opts.colorScheme ?? 'light' });
   await context.addInitScript((p) => localStorage.setItem('preau.prefs', JSON.stringify(p)), { ...TEST_PREFS, ...prefs });
   const page = await context.newPage();
   await page.goto(base);

@@ -7,7 +7,7 @@ import { startBoot } from './mail/data.ts';
 import { setUnauthorizedHandler } from './api/http.ts';
 import { formatListDate, formatSize, t, tn, useLang } from './i18n/index.ts';
 import { currentPath, navigate, segments, useLocation } from './router.ts';
-import { SignIn, SecondFactor, ChangePassword } from './auth/SignIn.tsx';
+import { SignIn, SecondFactor, ChangePassword, failureText } from './auth/SignIn.tsx';
 import { LostPassword, ResetPassword } from './auth/Recover.tsx';
 import { EnrolSecondFactor } from './auth/Enrol.tsx';
 import { MailApp } from './mail/MailApp.tsx';
@@ -82,7 +82,7 @@ export function App() {
       setPhase({ kind: 'ready', jmap, me });
       if (segments(currentPath())[0] === 'connexion' || currentPath().split('?')[0] === '/') navigate('/mail', true);
     } catch (e) {
-      setPhase({ kind: 'error', message: (e as Error).message });
+      setPhase({ kind: 'error', message: failureText(e) });
     }
   }, []);
 

@@ -1,9 +1,8 @@
 /** Two-factor enrolment: TOTP (RFC 6238) with a QR code, then recovery codes shown once. */
 import { useState, type FormEvent } from 'react';
 import { security } from '../api/auth.ts';
-import { HttpError } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
-import { problemText } from './SignIn.tsx';
+import { failureText } from './SignIn.tsx';
 
 export function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
@@ -24,7 +23,7 @@ export function TotpSetup({ onEnabled }: { onEnabled: (codes: string[] | null) =
     try {
       setSetup(await security.totpSetup());
     } catch (e) {
-      setError(e instanceof HttpError ? problemText(e) : String(e));
+      setError(failureText(e));
     }
   }
   async function confirm(e: FormEvent) {
@@ -34,7 +33,7 @@ export function TotpSetup({ onEnabled }: { onEnabled: (codes: string[] | null) =
       const r = await security.totpConfirm(code.replace(/\s/g, ''));
       onEnabled(r.recoveryCodes);
     } catch (err) {
-      setError(err instanceof HttpError ? problemText(err) : String(err));
+      setError(failureText(err));
     }
   }
   if (!setup) {

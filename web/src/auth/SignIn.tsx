@@ -21,7 +21,20 @@ export function problemText(e: HttpError): string {
   const b = (e.body ?? {}) as { title?: string; detail?: string; en?: { title?: string; detail?: string }; reasons?: { fr: string; en: string }[] };
   if (b.reasons?.length) return b.reasons.map((r) => (getLang() === 'en' ? r.en : r.fr)).join(' ');
   const src = getLang() === 'en' && b.en ? b.en : b;
-  return [src.title, src.detail].filter(Boolean).join(' — ') || e.message;
+  return [src.title, src.detail].filter(Boolean).join(' — ') || t(e.status >= 500 ? 'auth.errorServer' : 'app.unexpectedError');
+}
+
+/**
+ * A failure as the user reads it: the server's problem details in the current language, else a
+ * translated generic message. The raw error (a TypeError's "Failed to fetch", a stack) goes to the
+ * console only.
+ */
+export function failureText(e: unknown): string {
+  console.error(e);
+  if (e instanceof HttpError) return e.status === 429 ? t('auth.errorRateLimited') : problemText(e);
+  // fetch() rejects with a TypeError when the network or the server cannot be reached.
+  if (e instanceof TypeError) return t('app.networkError');
+  return t('app.unexpectedError');
 }
 
 export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {

@@ -90,7 +90,7 @@ export function MessageFrame({ html, title }: { html: string; title: string }) {
 }
 
 function partUrl(jmap: Jmap, p: BodyPart, inline = false): string {
-  return jmap.downloadUrl(p.blobId ?? '', p.name ?? 'fichier', p.type, inline);
+  return jmap.downloadUrl(p.blobId ?? '', p.name ?? t('reader.defaultFileName'), p.type, inline);
 }
 
 function fileIcon(type: string): string {
@@ -183,12 +183,20 @@ export function AddressFields({ email, date }: { email: EmailFull; date: string 
 
 /** "Images blocked" bar: show them once, or always for this sender. */
 export function ImagesBar({ email, sender, onShowOnce }: { email: EmailFull; sender: string; onShowOnce: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // The bar goes away with the button that had focus: keep the keyboard user in this message (its
+  // heading, or its fold button in a conversation) rather than back at the top of the page.
+  const then = (act: () => void) => () => {
+    const target = ref.current?.closest('.conv-item, .reader')?.querySelector<HTMLElement>('.conv-head, #reader-subject');
+    act();
+    requestAnimationFrame(() => target?.focus());
+  };
   return (
-    <div className="banner neutral images-bar" role="note">
+    <div ref={ref} className="banner neutral images-bar" role="note">
       <span>{t('reader.imagesBlocked')}</span>
-      <button type="button" className="btn small" onClick={onShowOnce}>{t('reader.showImages')}</button>
+      <button type="button" className="btn small" onClick={then(onShowOnce)}>{t('reader.showImages')}</button>
       {sender && (
-        <button type="button" className="btn small" onClick={() => setPrefs({ trustedSenders: [...getPrefs().trustedSenders, sender] })}>
+        <button type="button" className="btn small" onClick={then(() => setPrefs({ trustedSenders: [...new Set([...getPrefs().trustedSenders, sender])] }))}>
           {t('reader.alwaysShow', { sender: displayAddress(email.from?.[0]) })}
         </button>
       )}

@@ -5,6 +5,10 @@ import { formatListDate, formatPercent, formatSize, t } from '../i18n/index.ts';
 import { toast } from '../ui/toast.tsx';
 import { byRole, destroyEmails, displayAddress, moveEmails, SUMMARY_PROPS, type BodyPart, type EmailSummary, type Mailbox, type Quota } from './data.ts';
 
+/** Size thresholds in binary megabytes, the unit formatSize shows: a 990 000-byte message reads
+ *  "967 ko" and must not pass a "1 Mo" minimum. */
+const MIN_SIZES = [1, 5, 10].map((n) => n * 1024 * 1024);
+
 type WithParts = EmailSummary & { attachments?: BodyPart[] };
 /** One attachment row: the file and the message that holds it (only the whole message can be removed). */
 interface AttachmentRow { email: WithParts; part: BodyPart; key: string }
@@ -18,12 +22,12 @@ function largestAttachments(emails: WithParts[]): AttachmentRow[] {
 
 /** Fetch the file first (the bytes must be saved before the message goes), then hand it to the browser. */
 async function downloadPart(jmap: Jmap, p: BodyPart): Promise<void> {
-  const r = await fetch(jmap.downloadUrl(p.blobId ?? '', p.name ?? 'fichier', p.type), { credentials: 'same-origin' });
+  const r = await fetch(jmap.downloadUrl(p.blobId ?? '', p.name ?? t('reader.defaultFileName'), p.type), { credentials: 'same-origin' });
   if (!r.ok) throw new Error(`HTTP ${r.status}`);
   const url = URL.createObjectURL(await r.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = p.name ?? 'fichier';
+  a.download = p.name ?? t('reader.defaultFileName');
   document.body.append(a);
   a.click();
   a.remove();
@@ -76,9 +80,7 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
         {t('storage.minSize')}
         <select value={minSize} onChange={(e) => setMinSize(Number(e.target.value))}>
           <option value={0}>{t('storage.any')}</option>
-          <option value={1_000_000}>1 Mo</option>
-          <option value={5_000_000}>5 Mo</option>
-          <option value={10_000_000}>10 Mo</option>
+          {MIN_SIZES.map((n) => <option key={n} value={n}>{formatSize(n)}</option>)}
         </select>
       </label>
       <h2 className="section-title">{t('storage.tableCaption')}</h2>

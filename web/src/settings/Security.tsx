@@ -1,13 +1,12 @@
 /** Security page (docs/api.md "Security page"): advice, sessions, two-factor, recovery codes, passkeys, app passwords, history. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { security, signOut, type Account, type SecurityOverview, type Passkey, type SignInEntry } from '../api/auth.ts';
-import { HttpError } from '../api/http.ts';
 import { formatFullDate, getLang, t } from '../i18n/index.ts';
 import { toast } from '../ui/toast.tsx';
-import { problemText } from '../auth/SignIn.tsx';
+import { failureText } from '../auth/SignIn.tsx';
 import { RecoveryCodes, TotpSetup } from '../auth/Enrol.tsx';
 
-const fail = (e: unknown) => toast(e instanceof HttpError ? problemText(e) : String(e), { error: true });
+const fail = (e: unknown) => toast(failureText(e), { error: true });
 
 function PasswordPrompt({ label, onSubmit }: { label: string; onSubmit: (password: string) => void }) {
   const [pw, setPw] = useState('');

@@ -4,7 +4,7 @@ import type { Jmap } from '../api/jmap.ts';
 import type { Account } from '../api/auth.ts';
 import { getLang, setLang, t, type Key } from '../i18n/index.ts';
 import { navigate, segments, useLocation } from '../router.ts';
-import { setPrefs, usePrefs } from '../prefs.ts';
+import { getPrefs, setPrefs, usePrefs } from '../prefs.ts';
 import { toast } from '../ui/toast.tsx';
 import { updateIdentity, type Identity } from '../mail/data.ts';
 import { SecurityPage } from './Security.tsx';
@@ -42,6 +42,15 @@ function Radio<T extends string>(props: { legend: string; name: string; value: T
   );
 }
 
+/** Remove a trusted sender; the focus goes to the next remove button, or to the image setting once the list is gone. */
+function removeTrusted(sender: string, index: number): void {
+  setPrefs({ trustedSenders: getPrefs().trustedSenders.filter((x) => x !== sender) });
+  requestAnimationFrame(() => {
+    const rest = document.querySelectorAll<HTMLElement>('.trusted-senders button');
+    (rest[Math.min(index, rest.length - 1)] ?? document.querySelector<HTMLElement>('input[name="images"]:checked'))?.focus();
+  });
+}
+
 function Display() {
   const p = usePrefs();
   return (
@@ -53,12 +62,12 @@ function Display() {
       <Radio legend={t('settings.remoteImages')} name="images" value={p.remoteImages} options={[['ask', t('settings.imagesAsk')], ['always', t('settings.imagesAlways')]]} onChange={(remoteImages) => setPrefs({ remoteImages })} />
       {p.trustedSenders.length > 0 && (
         <div><h3>{t('settings.trustedSenders')}</h3>
-          <ul className="plain-list">{p.trustedSenders.map((s) => <li key={s}>{s} <button type="button" className="btn small" onClick={() => setPrefs({ trustedSenders: p.trustedSenders.filter((x) => x !== s) })}>{t('common.remove')}<span className="sr-only"> {s}</span></button></li>)}</ul>
+          <ul className="plain-list trusted-senders">{p.trustedSenders.map((s, i) => <li key={s}>{s} <button type="button" className="btn small" onClick={() => removeTrusted(s, i)}>{t('common.remove')}<span className="sr-only"> {s}</span></button></li>)}</ul>
         </div>
       )}
       <label className="inline">{t('settings.undoSeconds')}
         <select value={p.undoSeconds} onChange={(e) => setPrefs({ undoSeconds: Number(e.target.value) })}>
-          {[5, 10, 20, 30].map((n) => <option key={n} value={n}>{n} s</option>)}
+          {[5, 10, 20, 30].map((n) => <option key={n} value={n}>{t('settings.seconds', { n })}</option>)}
         </select>
       </label>
     </section>
