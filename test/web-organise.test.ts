@@ -96,6 +96,24 @@ describe('organising mail (browser, real server)', { skip: hasChromium ? false :
     await page.context().close();
   });
 
+  test('a failed action says why in the user\'s words: no raw "Failed to fetch" nor server type', async () => {
+    const page = await signInPage(browser, base, karim);
+    await open(page, 'Lot 5');
+    // The network drops the change; then the server refuses it with a SetError type.
+    await page.route('**/jmap/api', (r) => (r.request().postData()?.includes('Email/set') ? r.abort('internetdisconnected') : r.fallback()));
+    await toolbar(page).getByRole('button', { name: 'Suivre' }).click();
+    await toastSays(page, 'L’action a échoué : le serveur est injoignable (vérifiez votre connexion)');
+    await page.unroute('**/jmap/api');
+    await page.route('**/jmap/api', async (r) => {
+      if (!r.request().postData()?.includes('Email/set')) return r.fallback();
+      await r.fulfill({ contentType: 'application/json', body: JSON.stringify({ methodResponses: [['error', { type: 'forbidden', description: 'raw English detail' }, '0']], sessionState: 'x' }) });
+    });
+    await toolbar(page).getByRole('button', { name: 'Suivre' }).click();
+    await toastSays(page, 'L’action a échoué : vous n’avez pas le droit de faire cela');
+    assert.equal(await page.getByText(/Failed to fetch|raw English detail|forbidden/).count(), 0);
+    await page.context().close();
+  });
+
   test('"Indésirable" moves to Junk; from Junk, "Pas indésirable" brings it back to the inbox', async () => {
     const page = await signInPage(browser, base, karim);
     await open(page, 'Offre suspecte');

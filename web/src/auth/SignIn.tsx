@@ -5,6 +5,9 @@ import { HttpError } from '../api/http.ts';
 import { getLang, setLang, t } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
 import { Icon } from '../ui/Icon.tsx';
+import { problemText } from '../ui/errors.ts';
+
+export { problemText };
 
 export function errorText(e: unknown): string {
   if (e instanceof HttpError) {
@@ -16,13 +19,6 @@ export function errorText(e: unknown): string {
   return t('auth.errorServer');
 }
 
-/** The problem's text in the current language (docs/api.md: `en` holds the English text). */
-export function problemText(e: HttpError): string {
-  const b = (e.body ?? {}) as { title?: string; detail?: string; en?: { title?: string; detail?: string }; reasons?: { fr: string; en: string }[] };
-  if (b.reasons?.length) return b.reasons.map((r) => (getLang() === 'en' ? r.en : r.fr)).join(' ');
-  const src = getLang() === 'en' && b.en ? b.en : b;
-  return [src.title, src.detail].filter(Boolean).join(' — ') || t(e.status >= 500 ? 'auth.errorServer' : 'app.unexpectedError');
-}
 
 /**
  * A failure as the user reads it: the server's problem details in the current language, else a

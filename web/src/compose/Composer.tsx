@@ -11,7 +11,8 @@ import { toast } from '../ui/toast.tsx';
 import { RecipientInput } from './RecipientInput.tsx';
 import { RichEditor } from './Editor.tsx';
 import { prefixed, quoteHtml, quoteText, replyRecipients } from './quote.ts';
-import { maxDelayedSend, setErrorText } from './send.ts';
+import { maxDelayedSend } from './send.ts';
+import { reasonText, refusalText, UserError } from '../ui/errors.ts';
 import { recentAddresses } from './contacts.ts';
 import { fromCid, toCid, type InlineFile } from './inline.ts';
 import { signatureHtml, signatureText, swapSignature } from './signature.ts';
@@ -173,7 +174,7 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
       const r = res.get('s') as { __error?: Error; created?: Record<string, { id: string }>; notCreated?: Record<string, { type: string; description?: string }> } | undefined;
       if (r?.__error) throw r.__error;
       const id = r?.created?.d?.id;
-      if (!id) throw new Error(r?.notCreated?.d ? setErrorText(r.notCreated.d) : t('compose.notCreated'));
+      if (!id) throw new UserError(r?.notCreated?.d ? refusalText(r.notCreated.d) : t('compose.notCreated'));
       const parts = ((res.get('g')?.list as { attachments?: BodyPart[] }[] | undefined)?.[0]?.attachments ?? []).filter((a) => a.blobId);
       for (const f of sent) {
         const i = parts.findIndex((a) => a.name === f.name && (a.cid ?? null) === (f.cid ?? null));
@@ -230,10 +231,10 @@ export default function Composer(props: { jmap: Jmap; request: ComposeRequest; b
     if (!skip.has('hours') && !at && !isWorkingTime(now, getPrefs())) return setGuard({ kind: 'hours', at: nextWorkingMorning(now) });
     try {
       const id = await saveDraft();
-      if (!id) throw new Error(t('compose.noDrafts'));
+      if (!id) throw new UserError(t('compose.noDrafts'));
       props.onSend({ draftId: id, identityId: identity?.id ?? '', from: myEmail, rcptTo: all.map((a) => a.email), sendAt: at ?? undefined });
     } catch (e) {
-      toast(t('compose.saveFailed', { reason: (e as Error).message }), { error: true });
+      toast(t('compose.saveFailed', { reason: reasonText(e) }), { error: true });
     }
   };
   const skipped = useRef(new Set<string>());

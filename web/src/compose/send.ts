@@ -1,6 +1,7 @@
 /** Submission of a saved draft. RFC 8621 §7.5 EmailSubmission/set with onSuccessUpdateEmail; RFC 4865 FUTURERELEASE. */
 import { SUBMISSION, type Jmap } from '../api/jmap.ts';
-import { t, type Key } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
+import { refusalText, UserError } from '../ui/errors.ts';
 import { byRole, type Identity, type Mailbox } from '../mail/data.ts';
 import type { SendJob } from './types.ts';
 
@@ -31,10 +32,10 @@ export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identi
     ['EmailSubmission/set', { accountId: jmap.accountId, create: { s: submission }, onSuccessUpdateEmail: { '#s': update } }, 's'],
   ], [SUBMISSION]);
   const res = r.get('s');
-  if (!res) throw new Error(t('compose.noResponse'));
+  if (!res) throw new UserError(t('compose.noResponse'));
   if (res.__error) throw res.__error;
   const err = res.notCreated?.s as { type: string; description?: string } | undefined;
-  if (err) throw new Error(setErrorText(err));
+  if (err) throw new UserError(refusalText(err));
   return (res.created?.s as { id?: string } | undefined)?.id ?? null;
 }
 
@@ -45,10 +46,10 @@ export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identi
 export async function cancelScheduled(jmap: Jmap, submissionId: string, emailId: string, boxes: Mailbox[]): Promise<void> {
   const r = await jmap.call([['EmailSubmission/set', { accountId: jmap.accountId, update: { [submissionId]: { undoStatus: 'canceled' } } }, 'c']], [SUBMISSION]);
   const res = r.get('c');
-  if (!res) throw new Error(t('compose.noResponse'));
+  if (!res) throw new UserError(t('compose.noResponse'));
   if (res.__error) throw res.__error;
   const err = res.notUpdated?.[submissionId] as { type: string; description?: string } | undefined;
-  if (err) throw new Error(setErrorText(err));
+  if (err) throw new UserError(refusalText(err));
   const drafts = byRole(boxes, 'drafts');
   const sent = byRole(boxes, 'sent');
   const back: Record<string, unknown> = { 'keywords/$draft': true };
@@ -57,20 +58,3 @@ export async function cancelScheduled(jmap: Jmap, submissionId: string, emailId:
   await jmap.one('Email/set', { update: { [emailId]: back } });
 }
 
-/** SetError types (RFC 8620 §5.3, RFC 8621 §4.6 and §7.5) the user can act on, in the user's language. */
-const SET_ERRORS: Record<string, Key> = {
-  overQuota: 'compose.errOverQuota',
-  cannotUnsend: 'compose.errCannotUnsend',
-  tooLarge: 'compose.errTooLarge',
-  forbiddenFrom: 'compose.errForbiddenFrom',
-  forbiddenToSend: 'compose.errForbiddenToSend',
-  tooManyRecipients: 'compose.errTooManyRecipients',
-  noRecipients: 'compose.noRecipients',
-  invalidRecipients: 'compose.errInvalidRecipients',
-};
-
-/** A server's refusal as the user reads it: a known type in words, else the server's description (or type). */
-export function setErrorText(err: { type: string; description?: string }): string {
-  const key = SET_ERRORS[err.type];
-  return key ? t(key) : err.description || err.type;
-}

@@ -4,6 +4,7 @@ import type { Jmap } from '../api/jmap.ts';
 import { t, tn, type Key } from '../i18n/index.ts';
 import { Dialog, Confirm } from '../ui/Dialog.tsx';
 import { toast } from '../ui/toast.tsx';
+import { reasonText } from '../ui/errors.ts';
 import { createMailbox, deleteMailbox, emptyMailbox, EmptyStalled, renameMailbox, SetFailed, type Mailbox } from './data.ts';
 import { orderedMailboxes, roleName } from './FolderList.tsx';
 
@@ -24,7 +25,7 @@ function reason(e: unknown): string {
     if (e.type === 'mailboxHasChild') return t('folders.hasChildren');
     if (e.type === 'invalidProperties' && e.properties?.includes('name')) return t('folders.nameRefused');
   }
-  return t('app.actionFailed', { reason: (e as Error).message });
+  return t('app.actionFailed', { reason: reasonText(e) });
 }
 
 export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap; boxes: Mailbox[]; onClose: () => void; onChanged: () => void }) {

@@ -6,6 +6,7 @@ import { formatFullDate, t, tn } from '../i18n/index.ts';
 import { navigate, query, segments, useLocation } from '../router.ts';
 import { applyServerCalendar, getPrefs, usePrefs, isWorkingTime } from '../prefs.ts';
 import { Toasts, toast } from '../ui/toast.tsx';
+import { reasonText } from '../ui/errors.ts';
 import { Icon } from '../ui/Icon.tsx';
 import { byRole, copyEmails, getFull, peekFull, getThread, reportPhishing, VERDICT, getIdentities, getMailboxes, getQuota, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox, type Quota } from './data.ts';
 import { FolderList, QuotaBanner, QuotaGauge, roleName } from './FolderList.tsx';
@@ -162,7 +163,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
       void refresh();
       toast(label, undo ? { action: { label: t('common.undo'), run: () => void undo().then(() => { setVersion((v) => v + 1); void refresh(); }) } } : {});
     } catch (e) {
-      toast(t('app.actionFailed', { reason: (e as Error).message }), { error: true });
+      toast(t('app.actionFailed', { reason: reasonText(e) }), { error: true });
     }
   };
   const moveTo = (to: Mailbox | undefined, label: string, ids = targets) => {
@@ -231,13 +232,13 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
             label: t('compose.cancelScheduled'),
             run: () => void cancelScheduled(jmap, submissionId, job.draftId, boxes)
               .then(() => { toast(t('compose.scheduleCanceled')); setCompose({ mode: 'draft', draftId: job.draftId }); setVersion((v) => v + 1); void refresh(); })
-              .catch((e) => toast(t('compose.cancelFailed', { reason: (e as Error).message }), { error: true })),
+              .catch((e) => toast(t('compose.cancelFailed', { reason: reasonText(e) }), { error: true })),
           } : undefined;
           toast(later ? t('compose.scheduledDone', { date: formatFullDate(job.sendAt!) }) : t('compose.sent'), { action: cancel });
           setVersion((v) => v + 1);
           void refresh();
         })
-        .catch((e) => { toast(t('compose.sendFailed', { reason: (e as Error).message }), { error: true }); setCompose({ mode: 'draft', draftId: job.draftId }); });
+        .catch((e) => { toast(t('compose.sendFailed', { reason: reasonText(e) }), { error: true }); setCompose({ mode: 'draft', draftId: job.draftId }); });
     }, prefs.undoSeconds * 1000);
     toast(later ? t('compose.scheduling') : t('compose.sending', { s: prefs.undoSeconds }), {
       ms: prefs.undoSeconds * 1000,

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatListDate, formatPercent, formatSize, t } from '../i18n/index.ts';
 import { toast } from '../ui/toast.tsx';
+import { reasonText } from '../ui/errors.ts';
 import { byRole, destroyEmails, displayAddress, moveEmails, SUMMARY_PROPS, type BodyPart, type EmailSummary, type Mailbox, type Quota } from './data.ts';
 
 /** Size thresholds in binary megabytes, the unit formatSize shows: a 990 000-byte message reads
@@ -64,7 +65,7 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
       if (kind === 'delete') setFiles((list) => list?.filter((x) => x.email.id !== e.id) ?? null);
       onChanged();
     } catch (err) {
-      toast(t('app.actionFailed', { reason: (err as Error).message }), { error: true });
+      toast(t('app.actionFailed', { reason: reasonText(err) }), { error: true });
     }
   };
   const f = quota?.hardLimit ? quota.used / quota.hardLimit : 0;

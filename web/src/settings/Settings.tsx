@@ -6,6 +6,7 @@ import { getLang, setLang, t, type Key } from '../i18n/index.ts';
 import { navigate, segments, useLocation } from '../router.ts';
 import { getPrefs, setPrefs, usePrefs } from '../prefs.ts';
 import { toast } from '../ui/toast.tsx';
+import { reasonText } from '../ui/errors.ts';
 import { updateIdentity, type Identity } from '../mail/data.ts';
 import { SecurityPage } from './Security.tsx';
 
@@ -115,7 +116,7 @@ function Signatures({ jmap, identities, onIdentities }: { jmap: Jmap; identities
             onIdentities(identities.map((x) => (x.id === i.id ? { ...x, textSignature: drafts[i.id], htmlSignature: '' } : x)));
             toast(t('settings.saved'));
           } catch (err) {
-            toast(t('app.actionFailed', { reason: (err as Error).message }), { error: true });
+            toast(t('app.actionFailed', { reason: reasonText(err) }), { error: true });
           }
         }}>
           <label htmlFor={`sig-${i.id}`}>{t('settings.signatureFor', { email: i.name ? `${i.name} <${i.email}>` : i.email })}</label>
