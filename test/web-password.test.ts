@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { createAccount } from '../src/accounts/service.ts';
 import { Client } from './helpers/auth.ts';
-import { axe, hasChromium, jmapRequest, launchLoopback, TEST_PREFS } from './web-helpers.ts';
+import { axe, hasChromium, jmapRequest, launchLoopback, settledValue, TEST_PREFS } from './web-helpers.ts';
 
 describe('sign-in pages (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
   let app: TestApp | null = null;
@@ -82,11 +82,30 @@ describe('sign-in pages (browser, real server)', { skip: hasChromium ? false : '
     const luc = await app!.account('Luc', 'Perdu');
     // The recovery address is another local account, so the mail can be read over JMAP.
     const box = await app!.account('Boite', 'Secours');
-    const c = new Client(base);
-    c.origin = base;
-    assert.equal((await c.login(luc.address, luc.password)).status, 200);
-    const set = await c.req('PUT', '/api/security/recovery-email', { email: box.address, currentPassword: luc.password });
-    assert.equal(set.status, 200, JSON.stringify(set.body));
+    // Luc sets it on his security page (password required; his own mailbox is refused).
+    const me = await fresh();
+    await signIn(me, luc.address, luc.password);
+    await me.getByRole('heading', { name: 'Boîte de réception' }).waitFor();
+    await me.goto(base + '/parametres/securite');
+    const section = me.getByRole('region', { name: 'Adresse de secours' });
+    await section.getByText('Aucune adresse de secours').waitFor();
+    const field = section.getByLabel('Adresse de secours (personnelle)');
+    await field.fill(luc.address);
+    await section.getByLabel('Mot de passe actuel').fill(luc.password);
+    await section.getByRole('button', { name: 'Enregistrer' }).click();
+    await section.getByRole('alert').filter({ hasText: 'Choisissez une autre adresse que celle de votre messagerie' }).waitFor();
+    await field.fill(box.address);
+    await section.getByLabel('Mot de passe actuel').fill('pas le bon mot de passe');
+    await section.getByRole('button', { name: 'Enregistrer' }).click();
+    await section.getByRole('alert').waitFor();
+    assert.doesNotMatch((await section.getByRole('alert').textContent()) ?? '', /Choisissez une autre/);
+    await section.getByLabel('Mot de passe actuel').fill(luc.password);
+    await section.getByRole('button', { name: 'Enregistrer' }).click();
+    await me.locator('.toast', { hasText: 'Adresse de secours enregistrée.' }).waitFor();
+    await section.getByText(`Adresse de secours actuelle : ${box.address}`).waitFor();
+    assert.equal(await settledValue(field, box.address), box.address);
+    assert.deepEqual(await axe(me), []);
+    await me.context().close();
 
     const page = await fresh('/connexion');
     await page.getByRole('link', { name: 'Mot de passe perdu ?' }).click();

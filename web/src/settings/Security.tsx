@@ -20,6 +20,40 @@ function PasswordPrompt({ label, onSubmit }: { label: string; onSubmit: (passwor
   );
 }
 
+/**
+ * The personal address that receives "Mot de passe perdu ?" links (docs/api.md "Recovery
+ * address"): set, changed or removed with the current password. The account's own address is
+ * refused here: a locked-out user cannot read it.
+ */
+function RecoveryEmail({ current, own, onSaved }: { current: string | null; own: string; onSaved: () => void }) {
+  const [email, setEmail] = useState(current ?? '');
+  const [pw, setPw] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const next = email.trim();
+    if (next && next.toLowerCase() === own.toLowerCase()) return setError(t('security.recoveryOwn'));
+    setError(null);
+    void security.recoveryEmail(next || null, pw).then(() => {
+      setPw('');
+      toast(next ? t('security.recoverySaved') : t('security.recoveryRemoved'));
+      onSaved();
+    }, (err) => setError(failureText(err)));
+  };
+  return (
+    <form className="stack-form" onSubmit={submit} noValidate>
+      <p>{current ? t('security.recoveryCurrent', { address: current }) : t('security.recoveryNone')}</p>
+      <label htmlFor="recovery-email">{t('security.recoveryEmail')}</label>
+      <input id="recovery-email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} aria-describedby={`recovery-hint${error ? ' recovery-error' : ''}`} aria-invalid={error ? true : undefined} />
+      <p id="recovery-hint" className="muted small">{t('security.recoveryHint')}</p>
+      <label htmlFor="recovery-pw">{t('security.confirmPassword')}</label>
+      <input id="recovery-pw" type="password" autoComplete="current-password" value={pw} onChange={(e) => setPw(e.target.value)} />
+      {error && <p id="recovery-error" className="form-error" role="alert">{error}</p>}
+      <button type="submit" className="btn">{t('common.save')}</button>
+    </form>
+  );
+}
+
 export function SecurityPage({ me }: { me: Account }) {
   const [o, setO] = useState<SecurityOverview | null>(null);
   const [passkeys, setPasskeys] = useState<Passkey[]>([]);
@@ -74,6 +108,10 @@ export function SecurityPage({ me }: { me: Account }) {
         </ul>
         <button type="button" className="btn danger" onClick={() => void security.revokeAll().then((r) => { toast(t('security.revokedAll', { n: r.revoked })); load(); }, fail)}>{t('security.signOutEverywhere')}</button>
         <button type="button" className="btn" onClick={() => void signOut().then(() => location.assign('/connexion'))}>{t('app.signOut')}</button>
+      </section>
+
+      <section aria-labelledby="sec-recovery"><h2 id="sec-recovery">{t('security.recoveryTitle')}</h2>
+        <RecoveryEmail key={o.recoveryEmail ?? ''} current={o.recoveryEmail} own={me.address} onSaved={load} />
       </section>
 
       <section aria-labelledby="sec-2fa"><h2 id="sec-2fa">{t('security.twoFactor')}</h2>
