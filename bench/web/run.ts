@@ -14,6 +14,7 @@ import { launch, hasChromium, CHROMIUM, TEST_PREFS } from '../../test/web-helper
 import { ingest } from '../../src/mail/ingest.ts';
 import type { AccountId } from '../../src/store/ids.ts';
 import { installTrace, TRACE, Tracer } from './trace.ts';
+import { measureScroll, type ScrollResult } from './scroll.ts';
 
 // Usage: node bench/web/run.ts [messages=100000] [runs=5]   (env PREAU_BENCH_PG=postgres://… for PostgreSQL;
 // BENCH_TRACE=1 prints each phase's waterfall on stderr, see trace.ts; BENCH_KEEP=1 keeps the seeded data
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
   const openInPage: number[] = [];
   const warmInPage: number[] = [];
   const search: number[] = [];
+  const scroll: ScrollResult[] = [];
   let firstScreenBytes = 0;
   let firstScreenRequests = 0;
   try {
@@ -201,6 +203,10 @@ async function main(): Promise<void> {
       await page.keyboard.press('Enter');
       await page.locator('.row-subject', { hasText: `Message ${wanted} ` }).first().waitFor();
       search.push(performance.now() - t);
+      // Scroll: back to the inbox, a fling through the list, then a jump to its middle (scroll.ts).
+      await page.getByRole('link', { name: /Boîte de réception/ }).first().click();
+      await page.locator('.row-link').first().waitFor();
+      scroll.push(await measureScroll(page));
       await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
       await context.close();
     }
@@ -223,6 +229,17 @@ async function main(): Promise<void> {
     openMessageInPageMs: round(median(openInPage)),
     warmReloadInPageMs: round(median(warmInPage)),
     searchMs: round(median(search)),
+    scroll: {
+      frameP50Ms: round(median(scroll.map((x) => x.frameP50Ms))),
+      frameP95Ms: round(median(scroll.map((x) => x.frameP95Ms))),
+      frameMaxMs: round(Math.max(...scroll.map((x) => x.frameMaxMs))),
+      framesOver50: scroll.map((x) => x.framesOver50),
+      framesWithPlaceholders: scroll.map((x) => x.framesWithPlaceholders),
+      flingFrames: 120,
+      rowsScrolled: scroll.map((x) => x.rowsScrolled),
+      jumpToMiddleMs: round(median(scroll.map((x) => x.jumpMs))),
+      allJumpMs: scroll.map((x) => round(x.jumpMs)),
+    },
     all: { coldLoadMs: cold.map(round), warmReloadMs: warm.map(round), openMessageMs: open.map(round), openMessageInPageMs: openInPage.map(round), warmReloadInPageMs: warmInPage.map(round), searchMs: search.map(round) },
     firstScreenBytes,
     firstScreenRequests,

@@ -126,10 +126,12 @@ export function MessageList(props: {
   const virtualizer = useWindow({ count, rowHeight, parentRef, overscan: 8 });
   const items = virtualizer.items;
 
+  // The pages of the rows in view, and half a page beyond each edge: a fast scroll finds the next
+  // page already asked for (bench/web/scroll.ts counts the frames that still show placeholders).
   useEffect(() => {
     if (!items.length) return;
-    const first = Math.floor(items[0].index / PAGE);
-    const last = Math.floor(items[items.length - 1].index / PAGE);
+    const first = Math.floor(Math.max(0, items[0].index - PAGE / 2) / PAGE);
+    const last = Math.floor(Math.min(count - 1, items[items.length - 1].index + PAGE / 2) / PAGE);
     for (let p = first; p <= last; p++) if (!rows.current.has(p * PAGE) && !rows.current.has(Math.min(count - 1, p * PAGE + PAGE - 1))) void loadPage(p, generation.current);
   });
 
