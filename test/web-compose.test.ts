@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { hasChromium, jmapRequest, launchLoopback, settledValue, signInPage } from './web-helpers.ts';
 
 /** A 3 × 2 red PNG (RFC 2083): signature, IHDR, one IDAT, IEND. */
@@ -35,23 +36,16 @@ function png(): Buffer {
 }
 
 describe('writing (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let elodie: { id: number; address: string; password: string };
   let karim: { id: number; address: string; password: string };
 
   before(async () => {
-    app = await startTestApp();
     elodie = await app.account('Élodie', 'Lefèvre');
     karim = await app.account('Karim', 'Benali');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   /** Karim's messages with this subject, with their HTML body and attachments (RFC 8621 §4.2). */

@@ -1,28 +1,23 @@
 /** Webmail conversation view on the real server: one row per thread (RFC 8621 §4.4 collapseThreads), the thread in date order (§3), thread actions, axe, 360 px. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite, mxSend } from './helpers/browser-suite.ts';
 import { axe, hasChromium, jmapRequest, launchLoopback, mailState, signInPage } from './web-helpers.ts';
 
 describe('conversation view (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let karim: { id: number; address: string; password: string };
   const CONV = { conversations: true };
 
-  async function mx(mail: Record<string, unknown>): Promise<void> {
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
-    await t.sendMail({ to: karim.address, ...mail });
-    t.close();
-  }
+  const mx = (mail: Record<string, unknown>): Promise<void> => mxSend(app, { to: karim.address, ...mail });
 
   before(async () => {
-    app = await startTestApp();
     karim = await app.account('Karim', 'Benali');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
     const claire = 'Claire Martin <claire.martin@mairie.example>';
     const paul = 'Paul Durand <paul.durand@mairie.example>';
     // Thread "Sortie au musée": three messages linked by In-Reply-To/References (RFC 5322 §3.6.4).
@@ -37,12 +32,6 @@ describe('conversation view (browser, real server)', { skip: hasChromium ? false
     // The first message of the museum thread has been read already (it will be folded).
     const first = (await mailState(base, karim)).find((m) => m.subject === 'Sortie au musée')!;
     await jmapRequest(base, karim, [['Email/set', { update: { [first.id]: { 'keywords/$seen': true } } }, 's']]);
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   // Sign-in notices ("Nouvelle connexion…") land in the inbox too; they are not part of these checks.

@@ -1,22 +1,19 @@
 /** Folder management in the webmail on the real server: create, sub-folder, rename, delete (RFC 8621 §2.5 Mailbox/set), bad names, emptying Trash and Junk, keyboard and axe. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite, mxSend } from './helpers/browser-suite.ts';
 import { axe, hasChromium, jmapRequest, launchLoopback, mailState, signInPage } from './web-helpers.ts';
 
 describe('folder management (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let karim: { id: number; address: string; password: string };
 
-  async function mx(subject: string): Promise<void> {
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
-    await t.sendMail({ from: 'Claire Martin <claire.martin@mairie.example>', to: karim.address, subject, text: 'Bonjour.' });
-    t.close();
-  }
+  const mx = (subject: string): Promise<void> => mxSend(app, { from: 'Claire Martin <claire.martin@mairie.example>', to: karim.address, subject, text: 'Bonjour.' });
   const boxes = async () => (await jmapRequest(base, karim, [['Mailbox/get', { ids: null, properties: ['id', 'name', 'parentId', 'role', 'totalEmails'] }, 'b']]))[0]![1].list as { id: string; name: string; parentId: string | null; role: string | null; totalEmails: number }[];
   const boxNamed = async (name: string) => (await boxes()).find((b) => b.name === name);
   const byRole = async (role: string) => (await boxes()).find((b) => b.role === role)!;
@@ -27,19 +24,11 @@ describe('folder management (browser, real server)', { skip: hasChromium ? false
   }
 
   before(async () => {
-    app = await startTestApp();
     karim = await app.account('Karim', 'Benali');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
     for (const s of ['Seulement ici', 'Aussi dans la boîte', 'Vieux 1', 'Vieux 2', 'Pub 1', 'Pub 2', 'Pub 3', 'Bloqué']) await mx(s);
     const [trash, junk] = [await byRole('trash'), await byRole('junk')];
     for (const s of ['Vieux 1', 'Vieux 2']) await put(s, [trash.id]);
     for (const s of ['Pub 1', 'Pub 2', 'Pub 3']) await put(s, [junk.id]);
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   async function manage(page: Page): Promise<Locator> {

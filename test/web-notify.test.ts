@@ -1,36 +1,24 @@
 /** Desktop notifications on the real server: new mail (JMAP push, RFC 8620 §7.3) raises one when allowed, never in quiet hours (droit à la déconnexion). */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite, mxSend } from './helpers/browser-suite.ts';
 import { hasChromium, launchLoopback, signInPage } from './web-helpers.ts';
 
 describe('desktop notifications (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
 
-  before(async () => {
-    app = await startTestApp();
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-
-  async function mx(to: string, subject: string): Promise<void> {
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
-    await t.sendMail({ from: 'claire.martin@mairie.example', to, subject, text: `Bonjour, ${subject}.` });
-    t.close();
-  }
+  const mx = (to: string, subject: string): Promise<void> => mxSend(app, { from: 'claire.martin@mairie.example', to, subject, text: `Bonjour, ${subject}.` });
 
   /** Signed in with notifications allowed; the page's Notification records what it is asked to show. */
   async function page(who: { address: string; password: string }, prefs: Record<string, unknown>): Promise<Page> {
     const p = await signInPage(browser, base, who, { notifications: true, ...prefs });
+    // The folders have loaded (the unread count that new mail is compared with).
+    await p.getByRole('link', { name: /Boîte de réception/ }).first().waitFor();
     await p.evaluate(() => {
       const w = globalThis as any;
       w.__shown = [];

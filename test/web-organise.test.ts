@@ -1,37 +1,26 @@
 /** Organising mail in the webmail on the real server: copy (RFC 8621 §4.3 mailboxIds patch), flag ($flagged, §4.1.1), junk and back, Shift+click ranges, the "?" shortcuts dialog. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite, mxSend } from './helpers/browser-suite.ts';
 import { axe, hasChromium, jmapRequest, launchLoopback, mailState, signInPage } from './web-helpers.ts';
 
 describe('organising mail (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let karim: { id: number; address: string; password: string };
   const FOLDER = 'Projets';
 
-  async function mx(mail: Record<string, unknown>): Promise<void> {
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
-    await t.sendMail({ from: 'Claire Martin <claire.martin@mairie.example>', to: karim.address, text: 'Bonjour.', ...mail });
-    t.close();
-  }
+  const mx = (mail: Record<string, unknown>): Promise<void> => mxSend(app, { from: 'Claire Martin <claire.martin@mairie.example>', to: karim.address, text: 'Bonjour.', ...mail });
 
   before(async () => {
-    app = await startTestApp();
     karim = await app.account('Karim', 'Benali');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
     for (const subject of ['Copie du budget', 'Étoile du jour', 'Offre suspecte', 'Lot 1', 'Lot 2', 'Lot 3', 'Lot 4', 'Lot 5']) await mx({ subject });
     const r = await jmapRequest(base, karim, [['Mailbox/set', { create: { f: { name: FOLDER, parentId: null } } }, 'm']]);
     assert.ok(r[0]![1].created?.f, 'folder created');
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   const row = (page: Page, subject: string): Locator => page.locator('.row', { has: page.locator('.row-subject', { hasText: subject }) });

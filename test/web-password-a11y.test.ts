@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { generateSync } from 'otplib';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { createAccount } from '../src/accounts/service.ts';
 import { Client } from './helpers/auth.ts';
 import { axe, hasChromium, launchLoopback, TEST_PREFS } from './web-helpers.ts';
@@ -12,20 +13,10 @@ const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
 
 describe('sign-in pages: accessibility and language (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
-
-  before(async () => {
-    app = await startTestApp();
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  browserSuite({}, (s) => ({ app, browser, base } = s));
 
   async function fresh(path: string, viewport: { width: number; height: number }): Promise<Page> {
     const context = await browser.newContext({ locale: 'fr-FR', viewport });

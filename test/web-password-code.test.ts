@@ -2,26 +2,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { Client } from './helpers/auth.ts';
 import type { AuthDeps } from '../src/auth/index.ts';
 import { axe, hasChromium, launchLoopback, TEST_PREFS } from './web-helpers.ts';
 
 describe('lost password, helpdesk code (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
-
-  before(async () => {
-    app = await startTestApp();
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  browserSuite({}, (s) => ({ app, browser, base } = s));
 
   async function fresh(path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const context = await browser.newContext({ locale: 'fr-FR', viewport });

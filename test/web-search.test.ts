@@ -3,21 +3,21 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { axe, hasChromium, jmapRequest, launchLoopback, signInPage } from './web-helpers.ts';
 
 describe('search filters (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let karim: { id: number; address: string; password: string };
   const claire = { name: 'Claire Martin', email: 'claire.martin@mairie.example' };
   const paul = { name: 'Paul Durand', email: 'paul.durand@mairie.example' };
 
   before(async () => {
-    app = await startTestApp();
     karim = await app.account('Karim', 'Benali');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
     const inbox = ((await jmapRequest(base, karim, [['Mailbox/get', { ids: null, properties: ['id', 'role'] }, 'b']]))[0]![1].list as { id: string; role: string }[]).find((b) => b.role === 'inbox')!.id;
     const me = { name: 'Karim Benali', email: karim.address };
     // Messages that differ on one criterion each, with receivedAt set (RFC 8621 §4.6 create).
@@ -31,12 +31,6 @@ describe('search filters (browser, real server)', { skip: hasChromium ? false : 
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: app.ports.smtp, secure: false, ignoreTLS: true });
     await t.sendMail({ from: `${paul.name} <${paul.email}>`, to: karim.address, subject: 'Programme jardin', text: 'Voici le programme.', attachments: [{ filename: 'programme.pdf', content: Buffer.from('%PDF-1.4 test') }] });
     t.close();
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   // Sign-in notices ("Nouvelle connexion…") are no part of these checks.

@@ -1,29 +1,24 @@
 /** Webmail display settings on the real server: density, reading-pane position, text instead of HTML (RFC 2046 §5.1.4 multipart/alternative), conversations; axe in English and in dark colour scheme. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite, mxSend } from './helpers/browser-suite.ts';
 import { axe, hasChromium, jmapRequest, launchLoopback, signInPage } from './web-helpers.ts';
 
 type Box = { x: number; y: number; width: number; height: number };
 
 describe('display settings (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let karim: { id: number; address: string; password: string };
 
-  async function mx(mail: Record<string, unknown>): Promise<void> {
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app!.ports.smtp, secure: false, ignoreTLS: true });
-    await t.sendMail({ to: karim.address, ...mail });
-    t.close();
-  }
+  const mx = (mail: Record<string, unknown>): Promise<void> => mxSend(app, { to: karim.address, ...mail });
 
   before(async () => {
-    app = await startTestApp();
     karim = await app.account('Karim', 'Benali');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
     const claire = 'Claire Martin <claire.martin@mairie.example>';
     await mx({ from: claire, subject: 'Cantine', messageId: '<cantine-1@mairie.example>', text: 'Le menu de la semaine.' });
     await mx({ from: claire, subject: 'Re: Cantine', messageId: '<cantine-2@mairie.example>', inReplyTo: '<cantine-1@mairie.example>', references: ['<cantine-1@mairie.example>'], text: 'Et celui de la semaine suivante.' });
@@ -31,12 +26,6 @@ describe('display settings (browser, real server)', { skip: hasChromium ? false 
     await mx({ from: claire, subject: 'Deux versions', text: 'Version texte brut.', html: '<p>Version <b>mise en forme</b>.</p>' });
     // Just under one binary megabyte once base64-encoded: more than 1 000 000 bytes, less than 1 MiB.
     await mx({ from: claire, subject: 'Presque un méga', text: 'Le dossier.', attachments: [{ filename: 'dossier.bin', content: Buffer.alloc(735_000, 7) }] });
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   const box = async (page: Page, sel: string): Promise<Box> => (await page.locator(sel).boundingBox())!;
