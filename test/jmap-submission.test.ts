@@ -100,6 +100,45 @@ test('scheduled send (HOLDFOR, FUTURERELEASE-like) is pending and can be cancell
   assert.deepEqual(del.destroyed, [id]);
 });
 
+test('onSuccessUpdateEmail / onSuccessDestroyEmail also follow an update (cancel) and a destroy, only when it succeeds (RFC 8621 §7.5)', async () => {
+  const ident = (await call(env, elodie, 'Identity/get', {})).list[0].id;
+  const d = await draft(elodie, jean, 'Rappel sortie scolaire');
+  const toSent = { [`mailboxIds/${d.drafts}`]: null, [`mailboxIds/${d.sent}`]: true, 'keywords/$draft': null };
+  const backToDrafts = { [`mailboxIds/${d.drafts}`]: true, [`mailboxIds/${d.sent}`]: null, 'keywords/$draft': true };
+  const placeOf = async () => (await call(env, elodie, 'Email/get', { ids: [d.id], properties: ['mailboxIds', 'keywords'] })).list[0];
+  const made = await api(env, elodie, [['EmailSubmission/set', { accountId: elodie.accountId, create: { s: { identityId: ident, emailId: d.id, envelope: { mailFrom: { email: elodie.address, parameters: { HOLDFOR: '3600' } }, rcptTo: [{ email: jean.address }] } } }, onSuccessUpdateEmail: { '#s': toSent } }, 'a']]);
+  const id = made.methodResponses[0][1].created.s.id as string;
+  assert.deepEqual((await placeOf()).mailboxIds, { [d.sent]: true });
+
+  // The cancel (an update) carries the move back to Drafts: one implicit Email/set follows it.
+  const c = await api(env, elodie, [['EmailSubmission/set', { accountId: elodie.accountId, update: { [id]: { undoStatus: 'canceled' } }, onSuccessUpdateEmail: { [id]: backToDrafts } }, 'c']]);
+  assert.deepEqual(c.methodResponses[0][1].updated, { [id]: null });
+  assert.equal(c.methodResponses.length, 2, JSON.stringify(c.methodResponses));
+  assert.equal(c.methodResponses[1][0], 'Email/set');
+  assert.equal(c.methodResponses[1][2], 'c', 'same call id');
+  assert.deepEqual(c.methodResponses[1][1].updated, { [d.id]: null });
+  const back = await placeOf();
+  assert.deepEqual(back.mailboxIds, { [d.drafts]: true });
+  assert.equal(back.keywords.$draft, true);
+
+  // A refused update (already canceled: cannotUnsend) changes no Email.
+  const again = await api(env, elodie, [['EmailSubmission/set', { accountId: elodie.accountId, update: { [id]: { undoStatus: 'canceled' } }, onSuccessUpdateEmail: { [id]: toSent } }, 'x']]);
+  assert.equal(again.methodResponses[0][1].notUpdated[id].type, 'cannotUnsend');
+  assert.equal(again.methodResponses.length, 1, 'no implicit Email/set');
+  assert.deepEqual((await placeOf()).mailboxIds, { [d.drafts]: true });
+
+  // A destroy carries onSuccessDestroyEmail and onSuccessUpdateEmail of the destroyed id; an unknown one nothing.
+  const other = await draft(elodie, jean, 'Autre brouillon');
+  const gone = await api(env, elodie, [['EmailSubmission/set', { accountId: elodie.accountId, destroy: [id, 's999999'], onSuccessDestroyEmail: [id, 's999999'], onSuccessUpdateEmail: { s999999: { 'keywords/$flagged': true } } }, 'd']]);
+  assert.deepEqual(gone.methodResponses[0][1].destroyed, [id]);
+  assert.equal(gone.methodResponses[0][1].notDestroyed.s999999.type, 'notFound');
+  assert.deepEqual(gone.methodResponses[1][1].destroyed, [d.id]);
+  assert.equal(gone.methodResponses[1][1].updated, null);
+  assert.deepEqual((await call(env, elodie, 'Email/get', { ids: [d.id, other.id], properties: ['keywords'] })).notFound, [d.id]);
+  assert.equal((await call(env, elodie, 'Email/get', { ids: [other.id], properties: ['keywords'] })).list[0].keywords.$flagged, undefined);
+  assert.equal((await call(env, jean, 'Email/query', { filter: { subject: 'sortie scolaire' } })).ids.length, 0, 'never delivered');
+});
+
 test('VacationResponse/get and set (singleton), Quota/get', async () => {
   const g = await call(env, elodie, 'VacationResponse/get', {});
   assert.deepEqual(g.list[0], { id: 'singleton', isEnabled: false, fromDate: null, toDate: null, subject: null, textBody: null, htmlBody: null });

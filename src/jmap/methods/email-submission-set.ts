@@ -86,7 +86,8 @@ async function create(c: CallCtx, o: Args): Promise<{ id: number; emailId: strin
   return { id, emailId, obj: { id: `s${id}`, threadId: `t${email.threadId}`, sendAt: new Date(r.sendAt).toISOString().replace(/\.\d{3}Z$/, 'Z'), undoStatus: row.undo_status } };
 }
 
-async function update(c: CallCtx, id: string, o: Args): Promise<void> {
+/** Cancel a pending submission; resolves with the id of its Email (for onSuccessUpdateEmail). */
+async function update(c: CallCtx, id: string, o: Args): Promise<string> {
   const n = numId('s', id);
   const row = n === null ? undefined : (await listSubmissionRows(c.deps.store, c.account, [n]))[0];
   if (!row) throw new SetError('notFound');
@@ -97,6 +98,7 @@ async function update(c: CallCtx, id: string, o: Args): Promise<void> {
   if (current.undoStatus !== 'pending' || !row.queue_ref) throw new SetError('cannotUnsend');
   await cancelSubmission(c.deps as unknown as AppContext, c.account, Number(row.queue_ref));
   await setUndoStatus(c.deps.store, c.account, row.id, 'canceled', c.origin);
+  return `e${row.email_id}`;
 }
 
 export const submissionSet: MethodHandler = async (args, c) => {
@@ -124,7 +126,7 @@ export const submissionSet: MethodHandler = async (args, c) => {
   }
   for (const [id, o] of Object.entries(s.update)) {
     try {
-      await update(c, id, o);
+      emailOf.set(id, await update(c, id, o));
       put('updated', id, null);
     } catch (e) {
       put('notUpdated', id, submissionError(e));
@@ -132,14 +134,19 @@ export const submissionSet: MethodHandler = async (args, c) => {
   }
   for (const id of s.destroy) {
     const n = numId('s', id);
-    if (n !== null && (await deleteSubmission(store, c.account, n, c.origin))) ((out.destroyed ??= []) as string[]).push(id);
-    else put('notDestroyed', id, { type: 'notFound' });
+    const row = n === null ? undefined : (await listSubmissionRows(store, c.account, [n]))[0];
+    if (row && (await deleteSubmission(store, c.account, row.id, c.origin))) {
+      ((out.destroyed ??= []) as string[]).push(id);
+      emailOf.set(id, `e${row.email_id}`);
+    } else put('notDestroyed', id, { type: 'notFound' });
   }
   out.newState = await typeState(store, c.account, 'EmailSubmission');
-  // RFC 8621 §7.5: on success, an implicit Email/set call whose response follows this one.
+  // RFC 8621 §7.5: on success, an implicit Email/set call whose response follows this one. The
+  // keys are the ids of EmailSubmissions created ("#" + creation id), updated or destroyed by this
+  // call: only those that succeeded (emailOf holds no other).
   const update2: Args = {};
   for (const [ref, patch] of Object.entries(onUpdate ?? {})) {
-    const e = emailOf.get(ref) ?? (ref.startsWith('#') ? undefined : emailOf.get(ref));
+    const e = emailOf.get(ref);
     if (e) update2[e] = patch;
   }
   const destroy2 = (onDestroy ?? []).map((ref) => emailOf.get(ref)).filter((e): e is string => !!e);

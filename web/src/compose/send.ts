@@ -41,20 +41,41 @@ export async function runSend(jmap: Jmap, job: SendJob, boxes: Mailbox[], identi
 
 /**
  * Cancel a scheduled send (RFC 8621 §7.5: undoStatus "pending" → "canceled"; cannotUnsend once it
- * has left), then put the message back in Drafts as a draft, so it can be edited and sent again.
+ * has left) and, in the same call, put the message back in Drafts as a draft (onSuccessUpdateEmail
+ * applies to the update), so it can be edited and sent again.
  */
 export async function cancelScheduled(jmap: Jmap, submissionId: string, emailId: string, boxes: Mailbox[]): Promise<void> {
-  const r = await jmap.call([['EmailSubmission/set', { accountId: jmap.accountId, update: { [submissionId]: { undoStatus: 'canceled' } } }, 'c']], [SUBMISSION]);
-  const res = r.get('c');
-  if (!res) throw new UserError(t('compose.noResponse'));
-  if (res.__error) throw res.__error;
-  const err = res.notUpdated?.[submissionId] as { type: string; description?: string } | undefined;
-  if (err) throw new UserError(refusalText(err));
   const drafts = byRole(boxes, 'drafts');
   const sent = byRole(boxes, 'sent');
   const back: Record<string, unknown> = { 'keywords/$draft': true };
   if (drafts) back[`mailboxIds/${drafts.id}`] = true;
   if (sent) back[`mailboxIds/${sent.id}`] = null;
-  await jmap.one('Email/set', { update: { [emailId]: back } });
+  const r = await jmap.call([['EmailSubmission/set', { accountId: jmap.accountId, update: { [submissionId]: { undoStatus: 'canceled' } }, onSuccessUpdateEmail: { [submissionId]: back } }, 'c']], [SUBMISSION]);
+  const res = r.get('c');
+  if (!res) throw new UserError(t('compose.noResponse'));
+  if (res.__error) throw res.__error;
+  const err = res.notUpdated?.[submissionId] as { type: string; description?: string } | undefined;
+  if (err) throw new UserError(refusalText(err));
+  // The implicit Email/set answers under the same call id (web/src/api/jmap.ts keys it by name).
+  const moved = r.get('c:Email/set');
+  const notMoved = moved?.notUpdated?.[emailId] as { type: string; description?: string } | undefined;
+  if (notMoved) throw new UserError(refusalText(notMoved));
 }
 
+/** A submission still waiting to leave (RFC 8621 §7: undoStatus "pending"). */
+export interface PendingSend { submissionId: string; emailId: string; sendAt: string }
+
+/** The account's submissions still waiting to leave, by Email id (RFC 8621 §7.3 filter undoStatus). */
+export async function pendingSends(jmap: Jmap): Promise<Map<string, PendingSend>> {
+  const r = await jmap.call([
+    ['EmailSubmission/query', { accountId: jmap.accountId, filter: { undoStatus: 'pending' } }, 'q'],
+    ['EmailSubmission/get', { accountId: jmap.accountId, '#ids': { resultOf: 'q', name: 'EmailSubmission/query', path: '/ids' }, properties: ['emailId', 'sendAt', 'undoStatus'] }, 'g'],
+  ], [SUBMISSION]);
+  const g = r.get('g');
+  if (!g || g.__error) throw g?.__error ?? new UserError(t('compose.noResponse'));
+  const out = new Map<string, PendingSend>();
+  for (const s of g.list as { id: string; emailId: string; sendAt: string; undoStatus: string }[]) {
+    if (s.undoStatus === 'pending') out.set(s.emailId, { submissionId: s.id, emailId: s.emailId, sendAt: s.sendAt });
+  }
+  return out;
+}

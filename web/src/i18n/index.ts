@@ -106,6 +106,13 @@ export function formatFullDate(iso: string | number | Date): string {
   return dateFormat({ dateStyle: 'full', timeStyle: 'short' }).format(d);
 }
 
+/** A day and a time, short: "sam. 30 nov., 10:30" (scheduled sends in the list). */
+export function formatShortDateTime(iso: string | number | Date): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return dateFormat({ weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
 export function formatPercent(fraction: number): string {
   return numberFormat({ style: 'percent', maximumFractionDigits: 0 }).format(fraction);
 }

@@ -26,6 +26,8 @@ export function Conversation(props: {
   hidden: string[];
   actions: React.ReactNode;
   onBack: () => void;
+  /** A note about the open message (e.g. it has not left yet), under the heading. */
+  notice?: React.ReactNode;
   onReply: (mode: ComposeRequest['mode'], source: EmailFull) => void;
 }) {
   const { jmap, email } = props;
@@ -63,6 +65,7 @@ export function Conversation(props: {
           </button>
         )}
       </header>
+      {props.notice}
       {props.thread === undefined && <p className="sr-only" role="status">{t('app.loading')}</p>}
       <ol className="conv-list" aria-label={t('conv.label')}>
         {list.map((e) => (

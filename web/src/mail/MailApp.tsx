@@ -21,6 +21,7 @@ import { FolderManager } from './FolderManager.tsx';
 import type { ComposeRequest, SendJob } from '../compose/types.ts';
 import { cancelScheduled, runSend } from '../compose/send.ts';
 import { warmCodeCache } from '../codeCache.ts';
+import { ScheduledBanner, usePendingSends } from './Scheduled.tsx';
 
 const Composer = lazy(() => import('../compose/Composer.tsx'));
 const Settings = lazy(() => import('../settings/Settings.tsx'));
@@ -219,6 +220,13 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     '?': () => setDialog('shortcuts'),
   });
 
+  // Scheduled sends still waiting: marked in the list, called back from the reader's banner or the toast.
+  const pending = usePendingSends(jmap, version);
+  const callBack = (submissionId: string, emailId: string) => cancelScheduled(jmap, submissionId, emailId, boxes)
+    .then(() => { toast(t('compose.scheduleCanceled')); if (openId === emailId) closeEmail(); setCompose({ mode: 'draft', draftId: emailId }); setVersion((v) => v + 1); void refresh(); })
+    .catch((e) => toast(t('compose.cancelFailed', { reason: reasonText(e) }), { error: true }));
+  const scheduledNotice = open && pending.get(open.id) ? <ScheduledBanner pending={pending.get(open.id)!} onCancel={(p) => callBack(p.submissionId, p.emailId)} /> : null;
+
   const onSend = (job: SendJob) => {
     setCompose(null);
     const later = job.sendAt && job.sendAt.getTime() > Date.now() + 60_000;
@@ -230,9 +238,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
           // A scheduled message can still be called back (RFC 8621 §7.5 undoStatus "canceled").
           const cancel = later && submissionId ? {
             label: t('compose.cancelScheduled'),
-            run: () => void cancelScheduled(jmap, submissionId, job.draftId, boxes)
-              .then(() => { toast(t('compose.scheduleCanceled')); setCompose({ mode: 'draft', draftId: job.draftId }); setVersion((v) => v + 1); void refresh(); })
-              .catch((e) => toast(t('compose.cancelFailed', { reason: reasonText(e) }), { error: true })),
+            run: () => void callBack(submissionId, job.draftId),
           } : undefined;
           toast(later ? t('compose.scheduledDone', { date: formatFullDate(job.sendAt!) }) : t('compose.sent'), { action: cancel });
           setVersion((v) => v + 1);
@@ -312,6 +318,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
               label={listLabel}
               showRecipients={current?.role === 'sent' || current?.role === 'drafts'}
               hiddenBoxes={hidden}
+              scheduled={pending}
               onOpen={(id) => (current?.role === 'drafts' ? setCompose({ mode: 'draft', draftId: id }) : openEmail(id))}
               onToggle={toggle}
               onLoaded={(h) => { list.current = h; }}
@@ -320,8 +327,8 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
           )}
         </section>
         {showReader && open && <section className="reader-pane" aria-label={t('reader.label')}>{prefs.conversations
-          ? <Conversation jmap={jmap} email={open} thread={thread} hidden={hidden} actions={checked.size ? null : actionBar} onBack={closeEmail} onReply={(mode, source) => setCompose({ mode, source })} />
-          : <Reader jmap={jmap} email={open} actions={checked.size ? null : actionBar} onBack={closeEmail} />}</section>}
+          ? <Conversation jmap={jmap} email={open} thread={thread} hidden={hidden} actions={checked.size ? null : actionBar} onBack={closeEmail} notice={scheduledNotice} onReply={(mode, source) => setCompose({ mode, source })} />
+          : <Reader jmap={jmap} email={open} actions={checked.size ? null : actionBar} onBack={closeEmail} notice={scheduledNotice} />}</section>}
       </div>
     );
   }

@@ -2,7 +2,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useWindow } from './useWindow.ts';
 import type { Jmap } from '../api/jmap.ts';
-import { formatListDate, formatSize, t, tn } from '../i18n/index.ts';
+import { formatListDate, formatShortDateTime, formatSize, t, tn } from '../i18n/index.ts';
 import { usePrefs } from '../prefs.ts';
 import { Icon } from '../ui/Icon.tsx';
 import { displayAddress, queryPage, snippets, type EmailSummary } from './data.ts';
@@ -30,6 +30,8 @@ export function MessageList(props: {
   showRecipients?: boolean;
   /** Conversation view: mailboxes (Trash, Junk) whose messages a conversation leaves out. */
   hiddenBoxes?: string[];
+  /** Messages waiting to leave (scheduled send), by Email id: their row says when instead of looking sent. */
+  scheduled?: Map<string, { sendAt: string }>;
   onOpen: (id: string) => void;
   onToggle: (id: string, range: boolean) => void;
   onLoaded?: (handle: ListHandle) => void;
@@ -181,6 +183,7 @@ export function MessageList(props: {
                   checked={props.checked.has(e.id)}
                   checkedIds={props.checked}
                   showRecipients={!!props.showRecipients}
+                  scheduledAt={props.scheduled?.get(e.id)?.sendAt}
                   expand={handlers.expand}
                   onOpen={handlers.onOpen}
                   onToggle={handlers.onToggle}
@@ -204,7 +207,7 @@ function Highlighted({ html }: { html: string }) {
 }
 
 /** A row re-renders only when what it shows changes (the handlers are stable, see MessageList). */
-const Row = memo(RowView, (a, b) => a.email === b.email && a.snippet === b.snippet && a.open === b.open && a.checked === b.checked && a.showRecipients === b.showRecipients && (a.checkedIds === b.checkedIds || !a.checked) && a.expand === b.expand && a.onOpen === b.onOpen && a.onToggle === b.onToggle);
+const Row = memo(RowView, (a, b) => a.email === b.email && a.snippet === b.snippet && a.open === b.open && a.checked === b.checked && a.showRecipients === b.showRecipients && a.scheduledAt === b.scheduledAt && (a.checkedIds === b.checkedIds || !a.checked) && a.expand === b.expand && a.onOpen === b.onOpen && a.onToggle === b.onToggle);
 
 function RowView(props: {
   email: ThreadRow;
@@ -213,6 +216,7 @@ function RowView(props: {
   checked: boolean;
   checkedIds: Set<string>;
   showRecipients: boolean;
+  scheduledAt?: string;
   expand: (ids: string[]) => string[];
   onOpen: (id: string) => void;
   onToggle: (id: string, range: boolean) => void;
@@ -265,7 +269,9 @@ function RowView(props: {
           <span className="row-meta">
             {flagged && <span className="flag" title={t('list.flagged')}><Icon name="star" size={15} /><span className="sr-only">{t('list.flagged')}</span></span>}
             {attachment && <span className="clip" title={t('list.attachment')}><Icon name="clip" size={15} /><span className="sr-only">{t('list.attachment')}</span></span>}
-            <time dateTime={e.receivedAt}>{formatListDate(e.receivedAt)}</time>
+            {props.scheduledAt
+              ? <span className="scheduled-badge"><time dateTime={props.scheduledAt}>{t('list.scheduled', { date: formatShortDateTime(props.scheduledAt) })}</time></span>
+              : <time dateTime={e.receivedAt}>{formatListDate(e.receivedAt)}</time>}
           </span>
         </span>
         <span className="row-subject">{props.snippet?.subject ? <Highlighted html={props.snippet.subject} /> : subject}</span>

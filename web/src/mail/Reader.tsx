@@ -230,7 +230,7 @@ export function ReaderToolbar({ actions, onBack }: { actions: React.ReactNode; o
   );
 }
 
-export function Reader(props: { jmap: Jmap; email: EmailFull; actions: React.ReactNode; onBack: () => void }) {
+export function Reader(props: { jmap: Jmap; email: EmailFull; actions: React.ReactNode; onBack: () => void; notice?: React.ReactNode }) {
   const { jmap, email } = props;
   const prefs = usePrefs();
   const { sender, blockAll, showRemote, showOnce } = useRemoteImages(email);
@@ -246,6 +246,7 @@ export function Reader(props: { jmap: Jmap; email: EmailFull; actions: React.Rea
         <h1 id="reader-subject" tabIndex={-1}>{subject}</h1>
         <AddressFields email={email} date={formatFullDate(email.sentAt ?? email.receivedAt)} />
       </header>
+      {props.notice}
       <Banners verdict={verdict} email={email} />
       {prepared.hasRemote && !showRemote && !blockAll && <ImagesBar email={email} sender={sender} onShowOnce={showOnce} />}
       <MessageFrame html={prepared.doc} title={t('reader.bodyTitle', { subject })} />
