@@ -1,0 +1,116 @@
+/** Storage on the real server: the 80/90/100 % warnings and gauge (RFC 9425 Quota/get), a full mailbox over SMTP (RFC 3463 X.2.2), the "Libérer de l’espace" assistant, phone width and English formats. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import nodemailer from 'nodemailer';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { axe, hasChromium, jmapRequest, launchLoopback, mailState, signInPage } from './web-helpers.ts';
+import { getQuota } from '../src/mail/quota.ts';
+import type { AccountId } from '../src/store/ids.ts';
+
+type Who = { id: number; address: string; password: string };
+
+describe('storage warnings and assistant (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
+  let app: TestApp;
+  let browser: Browser;
+  let base = '';
+
+  before(async () => {
+    app = await startTestApp();
+    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
+    browser = await launchLoopback();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  const used = async (who: Who) => (await getQuota(app.ctx.store, who.id as AccountId))!.used;
+
+  /** A raw message of exactly `n` bytes (lines of 78 octets), so what it costs is known. */
+  function rawMessage(subject: string, n: number, from = 'claire.martin@mairie.example'): Buffer {
+    const head = `From: Claire Martin <${from}>\r\nTo: x@x\r\nSubject: ${subject}\r\nDate: Tue, 03 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n`;
+    // Ends with CRLF, so the SMTP end of data adds nothing (RFC 5321 §4.1.1.4): a first line of
+    // 0–79 octets, then lines of 78.
+    const room = n - Buffer.byteLength(head) - 2;
+    const lines = Math.floor(room / 80);
+    return Buffer.from(head + 'y'.repeat(room - 80 * lines) + '\r\n' + ('x'.repeat(78) + '\r\n').repeat(lines), 'utf8');
+  }
+
+  /** Delivered over SMTP (the MX door): resolves with nodemailer's info or rejects with its error. */
+  async function mx(to: string[], raw: Buffer) {
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app.ports.smtp, secure: false, ignoreTLS: true });
+    try {
+      return await t.sendMail({ envelope: { from: 'claire.martin@mairie.example', to }, raw });
+    } finally {
+      t.close();
+    }
+  }
+
+  /** The bytes the server adds to a message delivered to one recipient (its trace header), measured once. */
+  let overhead = -1;
+  /** Fill `who`'s quota up to `fraction` of `limit` with one delivered message. */
+  async function fillTo(who: Who, limit: number, fraction: number, subject: string): Promise<void> {
+    if (overhead < 0) {
+      const before = await used(who);
+      await mx([who.address], rawMessage('Mesure', 3000));
+      overhead = (await used(who)) - before - 3000;
+    }
+    await mx([who.address], rawMessage(subject, Math.round(limit * fraction) - (await used(who)) - overhead));
+    assert.equal(await used(who), Math.round(limit * fraction), 'the quota is filled exactly');
+  }
+
+  const banner = (p: Page) => p.locator('.banner', { hasText: /messagerie/ });
+  /** French puts a narrow no-break space before "%" and inside numbers: compare with plain spaces. */
+  const norm = (s: string | null) => (s ?? '').replace(/\s/g, ' ');
+  const valueText = async (p: Page) => norm(await p.getByRole('meter').getAttribute('aria-valuetext'));
+
+  test('no banner under 80 %; warnings at 80, 90 and 100 % with the gauge’s value; a full mailbox refuses mail with 452 4.2.2 and loses nothing it accepted', async () => {
+    const limit = 400_000;
+    const lea = await app.account('Léa', 'Quota', { quotaBytes: limit });
+    const other = await app.account('Marc', 'Voisin');
+    await fillTo(lea, limit, 0.5, 'Compte rendu du conseil');
+    const p = await signInPage(browser, base, lea);
+    const meter = p.getByRole('meter', { name: /utilisés sur/ });
+    await meter.waitFor();
+    assert.equal(await valueText(p), '50 %');
+    assert.equal(await banner(p).count(), 0, 'no banner under 80 %');
+
+    await fillTo(lea, limit, 0.82, 'Photos de la sortie');
+    await banner(p).waitFor();
+    assert.match(norm(await banner(p).innerText()), /remplie à 82 %/);
+    assert.match((await banner(p).getAttribute('class'))!, /warning/);
+    assert.equal(await valueText(p), '82 %');
+
+    await fillTo(lea, limit, 0.91, 'Bulletins scannés');
+    await p.getByText(/presque pleine \(91\s%\)/).waitFor();
+    assert.match((await banner(p).getAttribute('class'))!, /danger/);
+    assert.equal(await valueText(p), '91 %');
+
+    // A message to two people that the first one's quota cannot hold: the SMTP answer is 250
+    // (Marc has room), so it must reach Léa too (RFC 5321 §6.1: accepted means delivered or bounced).
+    const shared = rawMessage('Réunion parents-professeurs', Math.round(limit * 0.12));
+    const info = await mx([lea.address, other.address], shared);
+    assert.deepEqual(info.accepted.sort(), [lea.address, other.address].sort());
+    const leaMail = await mailState(base, lea);
+    assert.ok(leaMail.some((m) => m.subject === 'Réunion parents-professeurs'), 'accepted for Léa, so delivered to Léa');
+    assert.ok((await mailState(base, other)).some((m) => m.subject === 'Réunion parents-professeurs'));
+
+    await p.getByText(/pleine : les nouveaux messages sont refusés/).waitFor();
+    assert.match(norm(await banner(p).innerText()), /Libérez de l’espace maintenant/);
+    assert.ok(await banner(p).getByRole('button', { name: 'Libérer de l’espace' }).isVisible(), 'the banner says what to do');
+    assert.equal(await valueText(p), '100 %');
+    assert.deepEqual(await axe(p), []);
+
+    // Full: the MX refuses the recipient at RCPT with a temporary 452 4.2.2 (RFC 3463 §3.3 X.2.2,
+    // RFC 5321 §4.5.3.1.10), and nothing is stored for her.
+    const before = (await mailState(base, lea)).length;
+    await assert.rejects(mx([lea.address], rawMessage('Trop tard', 2000)), (e: any) => /^452 4\.2\.2/.test(e.response ?? '') && e.rejected?.includes(lea.address));
+    const both = await mx([lea.address, other.address], rawMessage('Pour les deux', 2000));
+    assert.deepEqual(both.rejected, [lea.address]);
+    assert.deepEqual(both.accepted, [other.address]);
+    assert.equal((await mailState(base, lea)).length, before, 'nothing stored past the refusal');
+    assert.ok((await mailState(base, other)).some((m) => m.subject === 'Pour les deux'));
+    await p.context().close();
+  });
+});
