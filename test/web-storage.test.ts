@@ -113,4 +113,34 @@ describe('storage warnings and assistant (browser, real server)', { skip: hasChr
     assert.ok((await mailState(base, other)).some((m) => m.subject === 'Pour les deux'));
     await p.context().close();
   });
+  test('the assistant lists the largest messages with what each frees; deleting one updates the gauge and the list; archiving is not offered as freeing space', async () => {
+    const limit = 1_000_000;
+    const tom = await app.account('Tom', 'Espace', { quotaBytes: limit });
+    await mx([tom.address], rawMessage('Photos de la sortie', 300_000));
+    await mx([tom.address], rawMessage('Bulletins scannés', 120_000));
+    await mx([tom.address], rawMessage('Menu de la cantine', 20_000));
+    const p = await signInPage(browser, base, tom);
+    await p.goto(`${base}/espace`);
+    await p.getByRole('heading', { name: 'Libérer de l’espace' }).waitFor();
+    const rows = p.locator('.messages-table tbody tr');
+    await rows.first().waitFor();
+    assert.deepEqual((await rows.locator('strong').allInnerTexts()), ['Photos de la sortie', 'Bulletins scannés', 'Menu de la cantine'], 'largest first');
+    const big = rows.filter({ hasText: 'Photos de la sortie' });
+    assert.ok(await big.getByRole('button', { name: /^Supprimer \(libère 294\sko\)$/ }).isVisible(), 'the button states what it frees');
+    // The quota counts every folder (RFC 9208 §5.1 STORAGE, src/mail/quota.ts): moving to Archive frees nothing.
+    assert.equal(await rows.getByRole('button', { name: /Archiver/ }).count(), 0, 'no archive button in a list of what frees space');
+    assert.match(norm(await p.locator('.storage').innerText()), /Archiver un message ne libère pas de place/);
+    const gaugeBefore = await valueText(p);
+    assert.equal(gaugeBefore, '44 %');
+    assert.deepEqual(await axe(p), []);
+
+    await big.getByRole('button', { name: /^Supprimer/ }).click();
+    await p.getByText(/294\sko libérés/).waitFor();
+    await rows.filter({ hasText: 'Photos de la sortie' }).waitFor({ state: 'detached' });
+    await p.waitForFunction(() => (globalThis as any).document.querySelector('meter')?.getAttribute('aria-valuetext')?.startsWith('14'));
+    assert.match(norm(await p.locator('.storage').innerText()), /Vous utilisez .* \(14 %\)/);
+    assert.equal(await rows.count(), 2);
+    assert.ok(!(await mailState(base, tom)).some((m) => m.subject === 'Photos de la sortie'), 'deleted on the server');
+    await p.context().close();
+  });
 });

@@ -360,7 +360,7 @@ export const en: Messages = {
   'storage.deleteMessageFrees': 'Delete the message (frees {size})',
   'storage.downloadDeleteFrees': 'Download then delete (frees {size})',
   'storage.freed': '{size} freed.',
-  'storage.archived': 'Message archived.',
+  'storage.archiveNote': 'Archiving a message frees no space: the archive counts towards your storage, like every folder.',
 
   'settings.title': 'Settings',
   'settings.sections': 'Settings sections',

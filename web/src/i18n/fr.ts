@@ -358,7 +358,7 @@ export const fr = {
   'storage.deleteMessageFrees': 'Supprimer le message (libère {size})',
   'storage.downloadDeleteFrees': 'Télécharger puis supprimer (libère {size})',
   'storage.freed': '{size} libérés.',
-  'storage.archived': 'Message archivé.',
+  'storage.archiveNote': 'Archiver un message ne libère pas de place : les archives comptent dans votre espace, comme tous les dossiers.',
 
   'settings.title': 'Paramètres',
   'settings.sections': 'Rubriques des paramètres',
