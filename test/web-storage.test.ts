@@ -143,4 +143,49 @@ describe('storage warnings and assistant (browser, real server)', { skip: hasChr
     assert.ok(!(await mailState(base, tom)).some((m) => m.subject === 'Photos de la sortie'), 'deleted on the server');
     await p.context().close();
   });
+  /** What sticks out past the right edge: the page's own overflow and any element shown beyond it (not the inside of a closed <details>). */
+  async function overflow(p: Page): Promise<string[]> {
+    return p.evaluate(() => {
+      const d = (globalThis as any).document;
+      const w = d.documentElement.clientWidth;
+      const out: string[] = [];
+      if (d.documentElement.scrollWidth > w) out.push(`page scrolls: ${d.documentElement.scrollWidth} > ${w}`);
+      for (const e of d.querySelectorAll('body *')) {
+        const r = e.getBoundingClientRect();
+        if (r.width > 0 && r.height > 1 && r.right > w + 1 && !e.closest('.sr-only') && e.checkVisibility({ visibilityProperty: true })) out.push(`${e.tagName.toLowerCase()}.${e.className} in ${e.parentElement?.className}/${e.parentElement?.parentElement?.className} «${(e.textContent ?? '').slice(0, 30)}»: ${Math.round(r.right)}`);
+      }
+      return out.slice(0, 5);
+    });
+  }
+
+  test('360 × 740: the assistant, security settings, help pages and the composer’s attachments fit and pass axe', async () => {
+    const zoe = await app.account('Zoé', 'Téléphone', { quotaBytes: 500_000 });
+    const file = 'Compte-rendu-du-conseil-pedagogique-du-troisieme-trimestre-version-definitive.pdf';
+    const raw = rawMessage('Compte rendu du conseil pédagogique du troisième trimestre, version définitive', 1000).toString('utf8')
+      .replace('Content-Type: text/plain; charset=us-ascii\r\n\r\n', `Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nCi-joint.\r\n--b\r\nContent-Type: application/pdf; name="${file}"\r\nContent-Disposition: attachment; filename="${file}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.alloc(120_000, 7).toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--b--\r\n`);
+    await mx([zoe.address], Buffer.from(raw));
+    const p = await signInPage(browser, base, zoe, {}, { width: 360, height: 740 });
+    const screens: [string, () => Promise<void>][] = [
+      ['/espace', () => p.locator('.attachments-table').getByText(file).waitFor()],
+      ['/parametres/securite', () => p.getByRole('heading', { level: 2 }).first().waitFor()],
+      ['/aide', () => p.getByRole('heading', { level: 1 }).first().waitFor()],
+      ...['premiers-pas', 'hameconnage', 'thunderbird', 'telephone', 'faq', 'raccourcis', 'problemes'].map((id): [string, () => Promise<void>] => [`/aide/${id}`, () => p.locator('a[aria-current="page"]').first().waitFor()]),
+    ];
+    for (const [path, ready] of screens) {
+      await p.goto(base + path);
+      await ready();
+      assert.deepEqual(await overflow(p), [], `${path} fits 360 px`);
+      assert.deepEqual(await axe(p), [], `${path} passes axe`);
+    }
+    assert.match(norm(await p.locator('main').innerText()), /Archiver ne libère pas de place/, 'the last page, “problemes”: the help for a full mailbox does not send people to Archive');
+    await p.goto(base + '/');
+    await p.getByRole('button', { name: 'Menu des dossiers' }).click();
+    await p.getByRole('button', { name: 'Nouveau message' }).first().click();
+    await p.locator('input[type=file]').first().setInputFiles({ name: file, mimeType: 'application/pdf', buffer: Buffer.alloc(2000, 1) });
+    await p.getByRole('list', { name: /pièces jointes/i }).getByText(file).waitFor();
+    await p.getByRole('button', { name: `Retirer ${file}` }).waitFor();
+    assert.deepEqual(await overflow(p), [], 'the composer with a long attachment name fits 360 px');
+    assert.deepEqual(await axe(p), []);
+    await p.context().close();
+  });
 });
