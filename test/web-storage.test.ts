@@ -188,4 +188,50 @@ describe('storage warnings and assistant (browser, real server)', { skip: hasChr
     assert.deepEqual(await axe(p), []);
     await p.context().close();
   });
+  test('English chosen in Settings › Language: list dates, sizes and the quota banner follow; French comes back', async () => {
+    const ana = await app.account('Ana', 'Langue', { quotaBytes: 2_000_000 });
+    await mx([ana.address], rawMessage('Photos de la sortie', 1_700_000));
+    // An older message (three days ago, RFC 8621 §4.8 Email/import sets its receivedAt) shows a date, not a time.
+    const when = new Date(Date.now() - 3 * 86_400_000);
+    const up = await fetch(`${base}/jmap/upload/a${ana.id}/`, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(`${ana.address}:${ana.password}`).toString('base64'), 'content-type': 'message/rfc822' }, body: rawMessage('Conseil de classe', 1500) });
+    const inbox = (await jmapRequest(base, ana, [['Mailbox/query', { filter: { role: 'inbox' } }, 'm']]))[0]![1].ids[0];
+    const imp = await jmapRequest(base, ana, [['Email/import', { emails: { i: { blobId: ((await up.json()) as { blobId: string }).blobId, mailboxIds: { [inbox]: true }, receivedAt: when.toISOString() } } }, 'i']]);
+    assert.ok(imp[0]![1].created?.i, JSON.stringify(imp));
+    const sameYear = when.getFullYear() === new Date().getFullYear();
+    const dateIn = (loc: string) => new Intl.DateTimeFormat(loc, sameYear ? { day: 'numeric', month: 'short' } : { dateStyle: 'short' }).format(when);
+
+    const p = await signInPage(browser, base, ana);
+    const row = p.locator('.row', { hasText: 'Conseil de classe' }).first();
+    const french = async () => {
+      await p.getByText(/remplie à 85\s%/).waitFor();
+      assert.match(norm(await row.innerText()), new RegExp(norm(dateIn('fr-FR')).replace('.', '\\.')));
+      assert.match(norm(await p.locator('#quota-label').innerText()), /^1,6 Mo utilisés sur 1,9 Mo$/);
+    };
+    await row.waitFor();
+    await french();
+    await p.getByRole('link', { name: 'Paramètres' }).first().click();
+    await p.getByRole('link', { name: 'Langue' }).click();
+    await p.getByRole('radio', { name: 'English' }).check();
+    await p.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    assert.match(norm(await p.locator('#quota-label').innerText()), /^1\.6 MB used of 1\.9 MB$/, 'the gauge is in English at once');
+    assert.equal(await p.evaluate(() => (globalThis as any).document.documentElement.lang), 'en');
+    await p.getByRole('link', { name: /^Inbox/ }).first().click();
+    await p.getByText('Your mailbox is 85% full. Consider making some room.').waitFor();
+    await row.waitFor();
+    assert.match(norm(await row.innerText()), new RegExp(norm(dateIn('en-GB'))));
+    assert.equal(await valueText(p), '85%');
+    await p.getByRole('button', { name: 'Free up space' }).first().click();
+    await p.getByRole('button', { name: /^Delete \(frees 1\.6 MB\)$/ }).waitFor();
+    assert.match(await p.locator('.storage').innerText(), /You use 1\.6 MB of 1\.9 MB \(85%\)\./);
+    assert.deepEqual(await axe(p), []);
+
+    await p.getByRole('link', { name: 'Settings' }).first().click();
+    await p.getByRole('link', { name: 'Language' }).click();
+    await p.getByRole('radio', { name: 'Français' }).check();
+    await p.getByRole('heading', { name: 'Paramètres', level: 1 }).waitFor();
+    await p.getByRole('link', { name: /^Boîte de réception/ }).first().click();
+    await row.waitFor();
+    await french();
+    await p.context().close();
+  });
 });
