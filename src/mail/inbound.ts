@@ -77,22 +77,29 @@ export async function deliverInbound(ctx: AppContext, input: { raw: Buffer; sess
     if (!g) groups.set(key, (g = { targets: [], verdict }));
     g.targets.push({ account: r.account, role: action === 'junk' ? 'junk' : 'inbox', keywords });
   }
-  const overQuota: AccountId[] = [];
   let delivered = 0;
-  for (const g of groups.values()) {
-    const res = await ingest(ctx, { raw: finalRaw, parsed, searchDocument: inspection.final?.searchDocument, targets: g.targets, receivedAt: now, verdict: g.verdict });
-    overQuota.push(...res.overQuota);
+  const late: { targets: IngestTarget[]; verdict: unknown }[] = [];
+  const store = async (g: { targets: IngestTarget[]; verdict: unknown }, enforceQuota: boolean) => {
+    const res = await ingest(ctx, { raw: finalRaw, parsed, searchDocument: inspection.final?.searchDocument, targets: g.targets, receivedAt: now, verdict: g.verdict, enforceQuota });
     delivered += res.delivered.length;
+    const over = new Set(res.overQuota);
+    if (over.size) late.push({ targets: g.targets.filter((t) => over.has(t.account)), verdict: g.verdict });
     // Vacation responses (RFC 3834), after commit; vacationAfterDelivery never throws. One query
     // finds who is away, so a bulletin to 50 000 staff costs one statement per 500 recipients.
     const away = await accountsOnVacation(ctx.store, res.delivered.map((d) => d.account));
     const roleOf = new Map(g.targets.map((t) => [t.account, t.role]));
     for (const d of res.delivered) if (away.has(d.account)) await vacationAfterDelivery(ctx, { account: d.account, parsed, mailFrom: input.session.mailFrom, role: roleOf.get(d.account) });
-  }
-  if (!delivered && overQuota.length) {
+  };
+  for (const g of groups.values()) await store(g, true);
+  if (!delivered && late.length) {
     // RFC 3463 X.2.2 / issue: the message would exceed every recipient's quota.
     return { kind: 'rejected', code: 552, message: '5.2.2 Mailbox full: this message would exceed the quota / Boîte aux lettres pleine' };
   }
+  // RFC 5321 §6.1: the 250 that follows makes us responsible for every recipient accepted at RCPT
+  // (each had room then, see recipients.ts). SMTP has one answer per message, so those whose quota
+  // this message overruns still get it, over quota: their next RCPT is refused with 452 4.2.2.
+  const overQuota = late.flatMap((g) => g.targets.map((t) => t.account));
+  for (const g of late.splice(0)) await store(g, false);
   if (overQuota.length) ctx.log.warn({ event: 'smtp.delivery.over_quota', cid: input.session.id, accounts: overQuota });
   ctx.log.info({ event: 'smtp.delivery.accepted', cid: input.session.id, id, recipients: delivered, size: finalRaw.length });
   return { kind: 'delivered', id, overQuota };

@@ -1,10 +1,10 @@
-/** "Libérer de l'espace": the largest messages and attachments, what each frees, delete or archive. RFC 8621 §4.4.2 sort by size, §4.1.4 attachments. */
+/** "Libérer de l'espace": the largest messages and attachments, what each frees, delete (archiving frees nothing: the quota counts every folder). RFC 8621 §4.4.2 sort by size, §4.1.4 attachments. */
 import { useEffect, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { formatListDate, formatPercent, formatSize, t } from '../i18n/index.ts';
 import { toast } from '../ui/toast.tsx';
 import { reasonText } from '../ui/errors.ts';
-import { byRole, destroyEmails, displayAddress, moveEmails, SUMMARY_PROPS, type BodyPart, type EmailSummary, type Mailbox, type Quota } from './data.ts';
+import { byRole, destroyEmails, displayAddress, SUMMARY_PROPS, type BodyPart, type EmailSummary, type Mailbox, type Quota } from './data.ts';
 
 /** Size thresholds in binary megabytes, the unit formatSize shows: a 990 000-byte message reads
  *  "967 ko" and must not pass a "1 Mo" minimum. */
@@ -54,15 +54,13 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
   };
   useEffect(() => { void load(); }, [minSize]); // eslint-disable-line react-hooks/exhaustive-deps
   const trash = byRole(boxes, 'trash');
-  const archive = byRole(boxes, 'archive');
-  const act = async (e: EmailSummary, kind: 'delete' | 'archive', save?: BodyPart) => {
+  const act = async (e: EmailSummary, save?: BodyPart) => {
     try {
       if (save) await downloadPart(jmap, save);
-      if (kind === 'delete') await destroyEmails(jmap, [e.id]);
-      else if (archive) await moveEmails(jmap, [e.id], archive.id);
-      toast(kind === 'delete' ? t('storage.freed', { size: formatSize(e.size) }) : t('storage.archived'));
+      await destroyEmails(jmap, [e.id]);
+      toast(t('storage.freed', { size: formatSize(e.size) }));
       setItems((list) => list?.filter((x) => x.id !== e.id) ?? null);
-      if (kind === 'delete') setFiles((list) => list?.filter((x) => x.email.id !== e.id) ?? null);
+      setFiles((list) => list?.filter((x) => x.email.id !== e.id) ?? null);
       onChanged();
     } catch (err) {
       toast(t('app.actionFailed', { reason: reasonText(err) }), { error: true });
@@ -76,6 +74,8 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
         <p>{t('storage.summary', { used: formatSize(quota.used), total: formatSize(quota.hardLimit), percent: formatPercent(f) })}</p>
       )}
       <p className="muted">{t('storage.intro')}</p>
+      {/* RFC 9208 §5.1: STORAGE counts every message of the account, whatever its folder. */}
+      <p className="muted">{t('storage.archiveNote')}</p>
       {trash && trash.totalEmails > 0 && <p className="muted">{t('storage.trashHint', { n: trash.totalEmails })}</p>}
       <label className="inline">
         {t('storage.minSize')}
@@ -98,8 +98,7 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
                 </td>
                 <td>{formatSize(e.size)}</td>
                 <td className="nowrap">
-                  <button type="button" className="btn small danger" onClick={() => void act(e, 'delete')}>{t('storage.deleteFrees', { size: formatSize(e.size) })}</button>
-                  {archive && !e.mailboxIds[archive.id] && <button type="button" className="btn small" onClick={() => void act(e, 'archive')}>{t('action.archive')}</button>}
+                  <button type="button" className="btn small danger" onClick={() => void act(e)}>{t('storage.deleteFrees', { size: formatSize(e.size) })}</button>
                 </td>
               </tr>
             ))}
@@ -121,8 +120,8 @@ export default function StorageAssistant({ jmap, boxes, quota, onChanged }: { jm
                 </td>
                 <td>{formatSize(p.size)}</td>
                 <td className="nowrap">
-                  <button type="button" className="btn small danger" onClick={() => void act(e, 'delete')}>{t('storage.deleteMessageFrees', { size: formatSize(e.size) })}</button>
-                  <button type="button" className="btn small" onClick={() => void act(e, 'delete', p)}>{t('storage.downloadDeleteFrees', { size: formatSize(e.size) })}</button>
+                  <button type="button" className="btn small danger" onClick={() => void act(e)}>{t('storage.deleteMessageFrees', { size: formatSize(e.size) })}</button>
+                  <button type="button" className="btn small" onClick={() => void act(e, p)}>{t('storage.downloadDeleteFrees', { size: formatSize(e.size) })}</button>
                 </td>
               </tr>
             ))}
