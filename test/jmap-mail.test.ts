@@ -271,6 +271,13 @@ test('Email/import, Email/parse, Email/copy, upload quota and overQuota', async 
   await setAccountQuota(env.app.ctx.store, who.address, q.used + 10);
   const over = await call(env, who, 'Email/import', { emails: { o: { blobId: blob.blobId, mailboxIds: { [inb]: true } } } });
   assert.equal(over.notCreated.o.type, 'overQuota');
+  // RFC 8620 §6: an upload that does not fit drops the oldest pending uploads first (here the
+  // message's own upload, already stored by the import), and is refused only if that is not enough.
+  await setAccountQuota(env.app.ctx.store, who.address, q.used + 300);
+  const fits = await fetch(`${env.base}/jmap/upload/${who.accountId}/`, { method: 'POST', headers: { authorization: who.auth, 'content-type': 'text/plain' }, body: 'y'.repeat(250) });
+  assert.equal(fits.status, 201, 'room made by dropping the older upload');
+  const never = await fetch(`${env.base}/jmap/upload/${who.accountId}/`, { method: 'POST', headers: { authorization: who.auth, 'content-type': 'text/plain' }, body: 'z'.repeat(400) });
+  assert.equal(never.status, 413, 'bigger than the room left even without uploads');
   const wrongAcct = await fetch(`${env.base}/jmap/upload/${jean.accountId}/`, { method: 'POST', headers: { authorization: who.auth, 'content-type': 'text/plain' }, body: 'x' });
   assert.equal(wrongAcct.status, 404);
 });

@@ -4,7 +4,7 @@ import type { AccountId, BlobId } from '../store/ids.ts';
 import { decodePartBody, findPart, parseMessage, type MimePart } from '../mime/index.ts';
 import { parseAccountId, type JmapLimits } from './capabilities.ts';
 import { RequestProblem } from './errors.ts';
-import { emailBlobOwned, emailStructureByBlob, findUpload, pendingUploadBytes, recordUpload } from '../mail/uploads.ts';
+import { dropOldestUploads, emailBlobOwned, emailStructureByBlob, findUpload, pendingUploadBytes, recordUpload } from '../mail/uploads.ts';
 import { getQuota } from '../mail/quota.ts';
 import type { JmapDeps, JmapPrincipal } from './types.ts';
 
@@ -59,9 +59,12 @@ export function registerBlobRoutes(app: FastifyInstance, deps: JmapDeps, limits:
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? ''));
       const now = deps.store.clock();
-      // Uploads count against the quota until they expire (issue 6).
+      // Uploads count against the quota until they expire (issue 6); when one would not fit, the
+      // oldest pending uploads go first (RFC 8620 §6, dropOldestUploads), then it is refused.
       const q = (await getQuota(deps.store, account)) ?? { used: 0, limit: 0 };
-      if (q.used + (await pendingUploadBytes(deps.store, account, now)) + body.length > q.limit) {
+      const over = q.used + (await pendingUploadBytes(deps.store, account, now)) + body.length - q.limit;
+      if (over > 0 && q.used + body.length <= q.limit) await dropOldestUploads(deps.store, account, over, now);
+      if (over > 0 && q.used + (await pendingUploadBytes(deps.store, account, now)) + body.length > q.limit) {
         return reply.code(413).type('application/problem+json').send({ type: 'urn:ietf:params:jmap:error:overQuota', status: 413, detail: 'the upload would exceed the quota' });
       }
       const type = String(req.headers['content-type'] ?? 'application/octet-stream').slice(0, 255);

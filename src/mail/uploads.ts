@@ -25,6 +25,30 @@ export async function pendingUploadBytes(store: Store, account: AccountId, now: 
   return Number(r?.n ?? 0);
 }
 
+/**
+ * Make room for a new upload (RFC 8620 §6: "when an upload would take the user over quota, the
+ * server MUST delete unreferenced blobs in date order, oldest first, until there is room"): the
+ * account's pending uploads are dropped oldest first until `need` bytes are freed. An upload
+ * already used in a message (a draft's attachment) is stored there; dropping it frees what it
+ * counted twice. Returns the bytes freed.
+ */
+export async function dropOldestUploads(store: Store, account: AccountId, need: number, now: number): Promise<number> {
+  const rows = await store.db.selectFrom('jmap_uploads').select(['blob_id', 'size']).where('account_id', '=', account).where('expires_at', '>', now).orderBy('created_at').orderBy('blob_id').execute();
+  const drop: string[] = [];
+  let freed = 0;
+  for (const r of rows) {
+    if (freed >= need) break;
+    drop.push(r.blob_id);
+    freed += Number(r.size);
+  }
+  if (!drop.length) return 0;
+  // Expired now: no longer usable nor counted; the blob sweeper removes unreferenced files later.
+  await store.write(account, async (tx) => {
+    await tx.db.updateTable('jmap_uploads').set({ expires_at: now }).where('account_id', '=', account).where('blob_id', 'in', drop).execute();
+  });
+  return freed;
+}
+
 /** Record an upload (the blob file is already durable). The blob row is kept unreferenced so the sweeper can collect it after expiry. */
 export async function recordUpload(store: Store, u: { account: AccountId; blobId: BlobId; type: string; size: number; now: number; ttlMs: number }): Promise<void> {
   await store.write(u.account, async (tx) => {
