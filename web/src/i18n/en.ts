@@ -203,6 +203,8 @@ export const en: Messages = {
   'action.trashed_other': '{n} messages moved to Trash.',
   'action.deleted_one': 'Message deleted for good.',
   'action.deleted_other': '{n} messages deleted for good.',
+  'action.notDeleted_one': '{n} message could not be deleted ({done} deleted for good); it stays in the list.',
+  'action.notDeleted_other': '{n} messages could not be deleted ({done} deleted for good); they stay in the list.',
   'action.spammed_one': 'Message marked as junk.',
   'action.spammed_other': '{n} messages marked as junk.',
   'action.unspammed_one': 'Message moved back to the Inbox.',

@@ -201,6 +201,8 @@ export const fr = {
   'action.trashed_other': '{n} messages mis à la corbeille.',
   'action.deleted_one': 'Message supprimé définitivement.',
   'action.deleted_other': '{n} messages supprimés définitivement.',
+  'action.notDeleted_one': '{n} message n’a pas pu être supprimé ({done} supprimé(s) définitivement) ; il reste dans la liste.',
+  'action.notDeleted_other': '{n} messages n’ont pas pu être supprimés ({done} supprimé(s) définitivement) ; ils restent dans la liste.',
   'action.spammed_one': 'Message classé indésirable.',
   'action.spammed_other': '{n} messages classés indésirables.',
   'action.unspammed_one': 'Message remis dans la boîte de réception.',
