@@ -41,6 +41,7 @@ export const en: Messages = {
   'auth.signIn': 'Sign in',
   'auth.signingIn': 'Signing in…',
   'auth.lostPassword': 'Forgotten password?',
+  'auth.fieldRequired': 'Please fill in “{field}”.',
   'auth.errorCredentials': 'Wrong identifier or password.',
   'auth.errorRateLimited': 'Too many attempts. Please wait a moment before trying again.',
   'auth.errorServer': 'The server is not answering. Try again in a moment.',

@@ -39,6 +39,7 @@ export const fr = {
   'auth.signIn': 'Se connecter',
   'auth.signingIn': 'Connexion…',
   'auth.lostPassword': 'Mot de passe perdu ?',
+  'auth.fieldRequired': 'Le champ « {field} » est à remplir.',
   'auth.errorCredentials': 'Identifiant ou mot de passe incorrect.',
   'auth.errorRateLimited': 'Trop de tentatives. Patientez quelques instants avant de réessayer.',
   'auth.errorServer': 'Le serveur ne répond pas. Réessayez dans un instant.',
