@@ -138,7 +138,7 @@ describe('webmail polish: reading, settings, sign-in (browser, real server)', { 
   for (const lang of ['fr', 'en'] as const) {
     test(`empty required fields on the sign-in pages get the page's own message (${lang}): alert, aria-invalid, focus`, async () => {
       const context = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB', ignoreHTTPSErrors: true });
-      await context.addInitScript((p) => localStorage.setItem('preau.prefs', JSON.stringify(p)), TEST_PREFS);
+      await context.addInitScript((p) => { const g = globalThis as any; if (g.top === g.self) localStorage.setItem('preau.prefs', JSON.stringify(p)); }, TEST_PREFS);
       const page = await context.newPage();
       const w = lang === 'fr'
         ? { user: 'Identifiant', pass: 'Mot de passe', submit: 'Se connecter', needUser: 'Le champ « Identifiant » est à remplir.', needPass: 'Le champ « Mot de passe » est à remplir.', lost: 'Mot de passe perdu ?', send: 'Envoyer le lien' }
