@@ -146,6 +146,8 @@ describe('webmail polish: reading, settings, sign-in (browser, real server)', { 
       let posts = 0;
       page.on('request', (r) => { if (r.method() === 'POST') posts++; });
       await page.goto(base);
+      await page.locator('#login-user').waitFor();
+      // The interface is French by default: switch with the page's own control.
       if (lang === 'en' && (await page.getByRole('button', { name: 'English' }).count())) await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('button', { name: w.submit }).click();
       await page.getByRole('alert').filter({ hasText: w.needUser }).waitFor({ timeout: 5000 });
