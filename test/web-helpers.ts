@@ -41,7 +41,9 @@ export function launchLoopback(): Promise<Browser> {
 /** A French-speaking user signs in through the form (no second factor); returns the page on the inbox. `colorScheme` emulates prefers-color-scheme. */
 export async function signInPage(browser: Browser, base: string, who: { address: string; password: string }, prefs: Record<string, unknown> = {}, viewport = { width: 1280, height: 800 }, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR', ignoreHTTPSErrors: true, viewport, colorScheme: opts.colorScheme ?? 'light' });
-  await context.addInitScript((p) => localStorage.setItem('preau.prefs', JSON.stringify(p)), { ...TEST_PREFS, ...prefs });
+  // Top-level documents only: the reader's about:blank frames run init scripts too, and their write would
+  // reach the app as a `storage` event (web/src/prefs.ts follows other tabs) and undo the test's own changes.
+  await context.addInitScript((p) => { const g = globalThis as any; if (g.top === g.self) localStorage.setItem('preau.prefs', JSON.stringify(p)); }, { ...TEST_PREFS, ...prefs });
   const page = await context.newPage();
   await page.goto(base);
   await page.getByLabel('Identifiant').fill(who.address);

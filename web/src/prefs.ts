@@ -79,6 +79,17 @@ export function setPrefs(patch: Partial<Prefs>): void {
   listeners.forEach((l) => l());
 }
 
+// Another tab of this browser changed the preferences: take them here too (the `storage` event
+// fires in every other same-origin document, never in the one that wrote; HTML Living Standard §12.2.1).
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (e) => {
+    if (e.key !== 'preau.prefs' && e.key !== null) return;
+    stored = {};
+    prefs = load();
+    listeners.forEach((l) => l());
+  });
+}
+
 export function usePrefs(): Prefs {
   return useSyncExternalStore(
     (cb) => {

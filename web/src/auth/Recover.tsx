@@ -4,24 +4,24 @@ import * as auth from '../api/auth.ts';
 import { HttpError } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import { navigate, query } from '../router.ts';
-import { AuthFrame, ErrorBox, errorText, problemText } from './SignIn.tsx';
+import { AuthFrame, ErrorBox, errorText, problemText, useRequiredFields } from './SignIn.tsx';
 
 function Link({ to, label }: { to: string; label: string }) {
   return <a href={to} onClick={(e) => { e.preventDefault(); navigate(to); }}>{label}</a>;
 }
 
 /** The new password twice, checked here first (the server's policy answers the rest, translated). */
-function NewPasswordFields({ prefix, next, confirm, setNext, setConfirm }: { prefix: string; next: string; confirm: string; setNext: (v: string) => void; setConfirm: (v: string) => void }) {
+function NewPasswordFields({ prefix, next, confirm, setNext, setConfirm, field }: { prefix: string; next: string; confirm: string; setNext: (v: string) => void; setConfirm: (v: string) => void; field: ReturnType<typeof useRequiredFields>['field'] }) {
   return (
     <>
       <div className="field">
         <label htmlFor={`${prefix}-new`}>{t('auth.newPassword')}</label>
-        <input id={`${prefix}-new`} type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} aria-describedby={`${prefix}-hint`} />
+        <input id={`${prefix}-new`} type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} {...field(`${prefix}-new`, `${prefix}-hint`)} />
         <span className="hint" id={`${prefix}-hint`}>{t('auth.passwordAdvice')}</span>
       </div>
       <div className="field">
         <label htmlFor={`${prefix}-confirm`}>{t('auth.confirmPassword')}</label>
-        <input id={`${prefix}-confirm`} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+        <input id={`${prefix}-confirm`} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} {...field(`${prefix}-confirm`)} />
       </div>
     </>
   );
@@ -38,9 +38,12 @@ export function LostPassword() {
   const [sent, setSent] = useState(false);
   const [withCode, setWithCode] = useState(false);
   const [error, setError] = useState('');
-  async function submit(e: FormEvent) {
+  const req = useRequiredFields();
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setError('');
+    const missing = req.check(e.currentTarget);
+    setError(missing);
+    if (missing) return;
     try {
       await auth.lostPassword(username.trim());
       setSent(true);
@@ -57,11 +60,11 @@ export function LostPassword() {
       {sent ? (
         <p role="status">{t('auth.lostSent')}</p>
       ) : (
-        <form onSubmit={submit}>
+        <form onSubmit={submit} noValidate>
           <p className="muted">{t('auth.lostIntro')}</p>
           <div className="field">
             <label htmlFor="lost-user">{t('auth.username')}</label>
-            <input id="lost-user" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+            <input id="lost-user" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} {...req.field('lost-user')} />
           </div>
           <ErrorBox message={error} />
           <button className="btn primary wide" type="submit">{t('auth.lostSubmit')}</button>
@@ -83,9 +86,10 @@ function CodeReset({ identifier, onBack }: { identifier: string; onBack: () => v
   const [confirm, setConfirm] = useState('');
   const [done, setDone] = useState(false);
   const [error, setError] = useState('');
-  async function submit(e: FormEvent) {
+  const req = useRequiredFields();
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const wrong = checkNew(next, confirm);
+    const wrong = req.check(e.currentTarget) || checkNew(next, confirm);
     setError(wrong);
     if (wrong) return;
     try {
@@ -101,17 +105,17 @@ function CodeReset({ identifier, onBack }: { identifier: string; onBack: () => v
       {done ? (
         <p role="status">{t('auth.resetDone')}</p>
       ) : (
-        <form onSubmit={submit}>
+        <form onSubmit={submit} noValidate>
           <p className="muted">{t('auth.codeIntro')}</p>
           <div className="field">
             <label htmlFor="code-user">{t('auth.username')}</label>
-            <input id="code-user" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+            <input id="code-user" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} {...req.field('code-user')} />
           </div>
           <div className="field">
             <label htmlFor="code-code">{t('auth.helpdeskCode')}</label>
-            <input id="code-code" autoComplete="one-time-code" autoCapitalize="characters" spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} />
+            <input id="code-code" autoComplete="one-time-code" autoCapitalize="characters" spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} {...req.field('code-code')} />
           </div>
-          <NewPasswordFields prefix="code" next={next} confirm={confirm} setNext={setNext} setConfirm={setConfirm} />
+          <NewPasswordFields prefix="code" next={next} confirm={confirm} setNext={setNext} setConfirm={setConfirm} field={req.field} />
           <ErrorBox message={error} />
           <button className="btn primary wide" type="submit">{t('auth.resetSubmit')}</button>
         </form>
@@ -134,9 +138,10 @@ export function ResetPassword() {
   const [done, setDone] = useState(false);
   const [error, setError] = useState('');
   const [dead, setDead] = useState(!TOKEN_SHAPE.test(token));
-  async function submit(e: FormEvent) {
+  const req = useRequiredFields();
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const wrong = checkNew(next, confirm);
+    const wrong = req.check(e.currentTarget) || checkNew(next, confirm);
     setError(wrong);
     if (wrong) return;
     try {
@@ -157,8 +162,8 @@ export function ResetPassword() {
         // A link cut by the mail reader, or opened without its token: say so before anything is typed.
         <p className="form-error" role="alert">{t('auth.resetInvalid')}</p>
       ) : (
-        <form onSubmit={submit}>
-          <NewPasswordFields prefix="reset" next={next} confirm={confirm} setNext={setNext} setConfirm={setConfirm} />
+        <form onSubmit={submit} noValidate>
+          <NewPasswordFields prefix="reset" next={next} confirm={confirm} setNext={setNext} setConfirm={setConfirm} field={req.field} />
           <ErrorBox message={error} />
           <button className="btn primary wide" type="submit">{t('auth.resetSubmit')}</button>
         </form>

@@ -56,9 +56,32 @@ export function AuthFrame({ title, children }: { title: string; children: ReactN
   );
 }
 
+/** The form's message; its id names it in the wrong field's aria-describedby (useRequiredFields). */
 export function ErrorBox({ message }: { message: string }) {
   if (!message) return null;
-  return <p className="form-error" role="alert">{message}</p>;
+  return <p id="auth-error" className="form-error" role="alert">{message}</p>;
+}
+
+/**
+ * Required fields checked by the page, in its language (forms are noValidate: the browser's own
+ * bubbles speak the browser's language and are not announced alike everywhere). `check` returns
+ * the message for the first empty required field and puts the focus on it ('' when all are
+ * filled); `field` gives a field its aria-invalid and aria-describedby.
+ */
+export function useRequiredFields() {
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const check = (form: HTMLFormElement): string => {
+    const empty = Array.from(form.querySelectorAll<HTMLInputElement>('input[required]')).find((i) => !i.value.trim());
+    setInvalid(empty?.id ?? null);
+    if (!empty) return '';
+    empty.focus();
+    return t('auth.fieldRequired', { field: empty.labels?.[0]?.textContent?.trim() ?? '' });
+  };
+  const field = (id: string, describedBy?: string) => ({
+    'aria-invalid': invalid === id || undefined,
+    'aria-describedby': [describedBy, invalid === id ? 'auth-error' : ''].filter(Boolean).join(' ') || undefined,
+  });
+  return { check, field };
 }
 
 export function SignIn({ onStep }: { onStep: (s: auth.SignInStep) => void }) {
@@ -67,10 +90,13 @@ export function SignIn({ onStep }: { onStep: (s: auth.SignInStep) => void }) {
   const [shared, setShared] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  async function submit(e: FormEvent) {
+  const req = useRequiredFields();
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const missing = req.check(e.currentTarget);
+    setError(missing);
+    if (missing) return;
     setBusy(true);
-    setError('');
     try {
       onStep(await auth.signIn(username.trim(), password, shared));
     } catch (err) {
@@ -83,15 +109,15 @@ export function SignIn({ onStep }: { onStep: (s: auth.SignInStep) => void }) {
   return (
     <AuthFrame title={t('auth.title')}>
       <p className="muted">{t('auth.intro')}</p>
-      <form onSubmit={submit} noValidate={false}>
+      <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="login-user">{t('auth.username')}</label>
-          <input id="login-user" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} aria-describedby="login-user-hint" />
+          <input id="login-user" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} {...req.field('login-user', 'login-user-hint')} />
           <span className="hint" id="login-user-hint">{t('auth.usernameHint')}</span>
         </div>
         <div className="field">
           <label htmlFor="login-pass">{t('auth.password')}</label>
-          <input id="login-pass" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input id="login-pass" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} {...req.field('login-pass')} />
         </div>
         <div className="field check">
           <input id="login-shared" type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} aria-describedby="login-shared-hint" />
@@ -123,10 +149,13 @@ export function SecondFactor({ methods, onStep, onCancel }: { methods: string[];
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const hasPasskey = methods.some((m) => m === 'webauthn' || m === 'passkey') && typeof PublicKeyCredential !== 'undefined';
-  async function submit(e: FormEvent) {
+  const req = useRequiredFields();
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const missing = req.check(e.currentTarget);
+    setError(missing);
+    if (missing) return;
     setBusy(true);
-    setError('');
     try {
       onStep(await auth.secondFactor(mode, code.replace(/\s/g, '')));
     } catch (err) {
@@ -149,7 +178,7 @@ export function SecondFactor({ methods, onStep, onCancel }: { methods: string[];
   }
   return (
     <AuthFrame title={t('auth.secondFactorTitle')}>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="mfa-code">{mode === 'totp' ? t('auth.totpCode') : t('auth.recoveryCode')}</label>
           <input
@@ -160,7 +189,7 @@ export function SecondFactor({ methods, onStep, onCancel }: { methods: string[];
             required
             value={code}
             onChange={(e) => setCode(e.target.value)}
-            aria-describedby="mfa-hint"
+            {...req.field('mfa-code', 'mfa-hint')}
           />
           <span className="hint" id="mfa-hint">{mode === 'totp' ? t('auth.totpHint') : t('auth.recoveryHint')}</span>
         </div>
@@ -184,8 +213,11 @@ export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => voi
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent) {
+  const req = useRequiredFields();
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const missing = req.check(e.currentTarget);
+    if (missing) return setError(missing);
     if (next !== confirm) return setError(t('auth.passwordsDiffer'));
     if (next.length < 12) return setError(t('auth.passwordTooShort'));
     setBusy(true);
@@ -201,19 +233,19 @@ export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => voi
   return (
     <AuthFrame title={t('auth.changeTitle')}>
       <p className="muted">{t('auth.changeIntro')}</p>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="pw-current">{t('auth.currentPassword')}</label>
-          <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+          <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} {...req.field('pw-current')} />
         </div>
         <div className="field">
           <label htmlFor="pw-new">{t('auth.newPassword')}</label>
-          <input id="pw-new" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} aria-describedby="pw-new-hint" />
+          <input id="pw-new" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} {...req.field('pw-new', 'pw-new-hint')} />
           <span className="hint" id="pw-new-hint">{t('auth.passwordAdvice')}</span>
         </div>
         <div className="field">
           <label htmlFor="pw-confirm">{t('auth.confirmPassword')}</label>
-          <input id="pw-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+          <input id="pw-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} {...req.field('pw-confirm')} />
         </div>
         <ErrorBox message={error} />
         <button className="btn primary wide" type="submit" disabled={busy}>{t('auth.changeSubmit')}</button>

@@ -1,5 +1,5 @@
 /** Create, rename, delete folders; empty Trash and Junk. RFC 8621 §2.5 Mailbox/set. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { t, tn, type Key } from '../i18n/index.ts';
 import { Dialog, Confirm } from '../ui/Dialog.tsx';
@@ -14,7 +14,10 @@ function nameProblem(boxes: Mailbox[], name: string, parentId: string | null, se
   if (!n) return 'folders.nameEmpty';
   // RFC 8621 §2: "/" is the server's hierarchy separator (src/mail/mailboxes.ts), not a name character.
   if (n.includes('/')) return 'folders.nameSlash';
-  const taken = boxes.some((b) => b.id !== self && (b.parentId ?? null) === parentId && (b.name.normalize('NFC') === n || roleName(b) === n));
+  // The server's rule (src/mail/mailboxes.ts normaliseMailboxName): a top-level "inbox" in any case is
+  // INBOX (RFC 9051 §5.1: INBOX is case-insensitive); other names compare exactly, after NFC.
+  const inboxName = parentId === null && n.toUpperCase() === 'INBOX';
+  const taken = inboxName || boxes.some((b) => b.id !== self && (b.parentId ?? null) === parentId && (b.name.normalize('NFC') === n || roleName(b) === n));
   return taken ? 'folders.nameTaken' : null;
 }
 
@@ -28,7 +31,16 @@ function reason(e: unknown): string {
   return t('app.actionFailed', { reason: reasonText(e) });
 }
 
-export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap; boxes: Mailbox[]; onClose: () => void; onChanged: () => void }) {
+/** The focus after an action removed what had it: the folder's entry, else the entry now at its place in the list. */
+function focusEntry(id: string, index: number): boolean {
+  const own = document.getElementById(`fe-${id}`);
+  const all = document.querySelectorAll<HTMLElement>('.folder-admin .folder-name');
+  const el = own ?? all[Math.min(index, all.length - 1)];
+  el?.focus();
+  return !!el;
+}
+
+export function FolderManager({ jmap, boxes, onClose, onChanged, onDeleted }: { jmap: Jmap; boxes: Mailbox[]; onClose: () => void; onChanged: () => void; onDeleted?: (id: string) => void }) {
   const [name, setName] = useState('');
   const [parent, setParent] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
@@ -36,6 +48,14 @@ export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap;
   // Shown in the dialog (a toast would sit behind the modal): the create field's, the rename field's, or the last action's.
   const [error, setError] = useState<{ where: 'create' | 'rename' | 'action'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // A folder whose entry takes the focus once the control that had it is gone (renamed; deleted; emptied).
+  const refocus = useRef<{ id: string; index: number } | null>(null);
+  useEffect(() => {
+    const f = refocus.current;
+    const a = document.activeElement;
+    if (!f || (a && a !== document.body && a.isConnected)) return;
+    if (focusEntry(f.id, f.index)) refocus.current = null;
+  });
   /** Runs the change; true when done. What the user typed stays in place when it fails. */
   const run = async (fn: () => Promise<void>, ok: string, where: 'create' | 'rename' | 'action'): Promise<boolean> => {
     setBusy(true);
@@ -66,12 +86,16 @@ export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap;
     if (box && r.name.trim() === box.name) return setRenaming(null);
     const problem = nameProblem(boxes, r.name, box?.parentId ?? null, r.id);
     if (problem) return setError({ where: 'rename', text: t(problem) });
-    if (await run(() => renameMailbox(jmap, r.id, r.name.trim()), t('folders.renamed'), 'rename')) setRenaming(null);
+    if (await run(() => renameMailbox(jmap, r.id, r.name.trim()), t('folders.renamed'), 'rename')) {
+      refocus.current = { id: r.id, index: 0 };
+      setRenaming(null);
+    }
   };
   const fieldError = (where: 'create' | 'rename', id: string) =>
     error?.where === where ? <p id={id} className="form-error small" role="alert">{error.text}</p> : null;
-  if (confirm) {
-    return (
+  const ordered = orderedMailboxes(boxes);
+  // Shown over the folder dialog (which stays open): closing it gives the focus back to the button that opened it.
+  const confirmation = confirm && (
       <Confirm
         title={confirm.kind === 'delete' ? t('folders.deleteTitle') : t('folders.emptyTitle')}
         text={confirm.kind === 'delete' ? t('folders.deleteText', { name: roleName(confirm.box) }) : tn('folders.emptyText', confirm.box.totalEmails, { name: roleName(confirm.box) })}
@@ -81,13 +105,17 @@ export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap;
         onConfirm={() => {
           const c = confirm;
           setConfirm(null);
-          void run(() => (c.kind === 'delete' ? deleteMailbox(jmap, c.box.id) : emptyMailbox(jmap, c.box.id)), c.kind === 'delete' ? t('folders.deleted') : t('folders.emptied'), 'action');
+          void run(() => (c.kind === 'delete' ? deleteMailbox(jmap, c.box.id) : emptyMailbox(jmap, c.box.id)), c.kind === 'delete' ? t('folders.deleted') : t('folders.emptied'), 'action').then((ok) => {
+            if (!ok) return;
+            refocus.current = { id: c.box.id, index: ordered.findIndex((o) => o.box.id === c.box.id) };
+            if (c.kind === 'delete') onDeleted?.(c.box.id);
+          });
         }}
       />
-    );
-  }
+  );
   return (
     <Dialog title={t('folders.title')} onClose={onClose} wide>
+      {confirmation}
       {error?.where === 'action' && <p className="form-error" role="alert">{error.text}</p>}
       <form className="inline-form" onSubmit={(e) => void create(e)} noValidate>
         <label>{t('folders.newName')}<input value={name} onChange={(e) => setName(e.target.value)} aria-invalid={error?.where === 'create' || undefined} aria-describedby={error?.where === 'create' ? 'folder-name-error' : undefined} /></label>
@@ -101,7 +129,7 @@ export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap;
         {fieldError('create', 'folder-name-error')}
       </form>
       <ul className="folder-admin">
-        {orderedMailboxes(boxes).map(({ box, depth }) => (
+        {ordered.map(({ box, depth }) => (
           <li key={box.id} className={`depth-${Math.min(depth, 4)}`}>
             {renaming?.id === box.id ? (
               <form className="inline-form" onSubmit={(e) => void rename(e)} noValidate>
@@ -115,7 +143,7 @@ export function FolderManager({ jmap, boxes, onClose, onChanged }: { jmap: Jmap;
               </form>
             ) : (
               <>
-                <span className="folder-name">{roleName(box)}</span>
+                <span className="folder-name" id={`fe-${box.id}`} tabIndex={-1}>{roleName(box)}</span>
                 <span className="muted small">{box.totalEmails}</span>
                 {(box.role === 'trash' || box.role === 'junk') && box.totalEmails > 0 && (
                   <button type="button" className="btn small" onClick={() => setConfirm({ box, kind: 'empty' })}>{t('folders.empty')}<span className="sr-only"> {roleName(box)}</span></button>

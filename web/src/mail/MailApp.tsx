@@ -148,10 +148,12 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   // shows the change; any other action on it (move, delete, mark unread) goes back to the list.
   // Flag or unflag: the open message's state, or for a selection, unflag only when all are flagged.
   const targetsFlagged = checked.size ? (list.current?.flagged?.([...checked]) ?? false) : !!open?.keywords.$flagged;
-  const after = async (label: string, fn: () => Promise<void>, undo?: () => Promise<void>, keep?: (e: EmailFull) => EmailFull) => {
+  // `label` may be worked out once the action is done (a partial refusal is said as an error).
+  const after = async (label: string | (() => { text: string; error?: boolean }), fn: () => Promise<void>, undo?: () => Promise<void>, keep?: (e: EmailFull) => EmailFull) => {
     const ids = targets;
     try {
       await fn();
+      const said = typeof label === 'string' ? { text: label } : label();
       if (open && ids.includes(open.id)) {
         if (keep) {
           const upd = (e: EmailFull) => (ids.includes(e.id) ? keep(e) : e);
@@ -162,7 +164,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
       setChecked(new Set());
       setVersion((v) => v + 1);
       void refresh();
-      toast(label, undo ? { action: { label: t('common.undo'), run: () => void undo().then(() => { setVersion((v) => v + 1); void refresh(); }) } } : {});
+      toast(said.text, undo ? { action: { label: t('common.undo'), run: () => void undo().then(() => { setVersion((v) => v + 1); void refresh(); }) } } : { error: said.error });
     } catch (e) {
       toast(t('app.actionFailed', { reason: reasonText(e) }), { error: true });
     }
@@ -176,7 +178,13 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
     archive: () => moveTo(byRole(boxes, 'archive'), tn('action.archived', targets.length)),
     remove: () => {
       const trash = byRole(boxes, 'trash');
-      if (!trash || mailboxId === trash.id) void after(tn('action.deleted', targets.length), () => destroyEmails(jmap, targets));
+      if (!trash || mailboxId === trash.id) {
+        // RFC 8620 §5.3: ids in notDestroyed stay on the server; say so, and they stay listed (the list is re-read).
+        const ids = targets;
+        let refused: string[] = [];
+        void after(() => (refused.length ? { text: tn('action.notDeleted', refused.length, { done: ids.length - refused.length }), error: true } : { text: tn('action.deleted', ids.length) }),
+          async () => { refused = await destroyEmails(jmap, ids); });
+      }
       else moveTo(trash, tn('action.trashed', targets.length));
     },
     spam: () => moveTo(byRole(boxes, 'junk'), tn('action.spammed', targets.length)),
@@ -383,7 +391,8 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
         </Suspense>
       )}
       {dialog === 'shortcuts' && <ShortcutHelp onClose={() => setDialog(null)} />}
-      {dialog === 'folders' && <FolderManager jmap={jmap} boxes={boxes} onClose={() => setDialog(null)} onChanged={() => void refresh()} />}
+      {dialog === 'folders' && <FolderManager jmap={jmap} boxes={boxes} onClose={() => setDialog(null)} onChanged={() => void refresh()}
+        onDeleted={(id) => { if (id === mailboxId) navigate(inbox ? `/mail/${encodeURIComponent(inbox.id)}` : '/mail'); }} />}
       <Toasts />
     </div>
   );

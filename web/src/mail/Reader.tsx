@@ -4,7 +4,7 @@ import type { Jmap } from '../api/jmap.ts';
 import { formatFullDate, formatSize, getLang, t } from '../i18n/index.ts';
 import { getPrefs, setPrefs, usePrefs } from '../prefs.ts';
 import { displayAddress, type Address, type BodyPart, type EmailFull, type Verdict } from './data.ts';
-import { prepareHtml, shell, textToHtml } from './html.ts';
+import { htmlToText, prepareHtml, shell, textToHtml } from './html.ts';
 import { Icon } from '../ui/Icon.tsx';
 
 function AddressList({ label, list }: { label: string; list: Address[] | null }) {
@@ -156,10 +156,18 @@ export function emailDocument(jmap: Jmap, email: EmailFull, showRemote: boolean,
   }
   let body = '';
   let hasRemote = false;
+  let safeShown = false;
   for (const p of preferHtml ? email.htmlBody : email.textBody) {
     const v = p.partId ? email.bodyValues[p.partId]?.value : undefined;
     if (v === undefined) continue;
-    if (p.type === 'text/html') {
+    if (p.type === 'text/html' && !preferHtml) {
+      // HTML turned off and no text/plain part (RFC 8621 §4.1.4: textBody then holds the HTML part):
+      // its text only, from the server-sanitised HTML when offered (it covers the whole htmlBody).
+      if (email.preauSafeHtml) {
+        if (!safeShown) body += textToHtml(htmlToText(email.preauSafeHtml.html));
+        safeShown = true;
+      } else body += textToHtml(htmlToText(v));
+    } else if (p.type === 'text/html') {
       const r = prepareHtml(v, { showRemote, cidUrl, accountId: jmap.accountId });
       body += r.html;
       hasRemote ||= r.hasRemote;

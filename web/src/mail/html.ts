@@ -111,6 +111,37 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Elements whose content is never text to read. */
+const NOT_TEXT = 'script,style,head,title,template,noscript,iframe,frame,frameset,object,embed,applet,svg,math,select,button,input,textarea';
+const BLOCKS = 'p,div,li,tr,h1,h2,h3,h4,h5,h6,blockquote,pre,table,section,article,header,footer,dl,dt,dd,ul,ol,hr';
+
+/**
+ * Mail HTML → plain text, for a reader who turned HTML off and a message without a text part.
+ * Parsed in an inert <template> (nothing loads or runs) and only its text is kept: no markup of the
+ * sender's reaches the frame. A link's real address follows its words ("words <https://…>"), so a
+ * deceptive link shows where it goes.
+ * Limit: layout (tables, columns) is reduced to line breaks.
+ */
+export function htmlToText(html: string): string {
+  const tpl = document.createElement('template');
+  tpl.innerHTML = neutraliseHandlers(html);
+  const doc = tpl.content;
+  doc.querySelectorAll(NOT_TEXT).forEach((n) => n.remove());
+  doc.querySelectorAll('a[href]').forEach((a) => {
+    const href = (a.getAttribute('href') ?? '').trim();
+    const words = (a.textContent ?? '').trim();
+    if (/^https?:\/\//i.test(href) && words && words !== href) a.append(` <${href}>`);
+  });
+  doc.querySelectorAll('br').forEach((b) => b.replaceWith('\n'));
+  doc.querySelectorAll('td,th').forEach((c) => c.append(' '));
+  doc.querySelectorAll(BLOCKS).forEach((b) => { b.prepend('\n'); b.append('\n'); });
+  return (doc.textContent ?? '')
+    .replace(/[ \t\u00a0]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 /** Plain text → HTML with clickable links, quoted lines in blockquotes. */
 export function textToHtml(text: string): string {
   const linked = escapeHtml(text).replace(/\bhttps?:\/\/[^\s<>"]+/g, (u) => `<a href="${u}">${u}</a>`);

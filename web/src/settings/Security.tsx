@@ -67,7 +67,8 @@ export function SecurityPage({ me }: { me: Account }) {
     void security.signIns().then(setHistory).catch(() => {});
   };
   useEffect(load, []);
-  if (!o) return <p role="status">{t('app.loading')}</p>;
+  // The same heading as the other settings sections (Settings.tsx), loading or not.
+  if (!o) return <section aria-labelledby="s-security"><h2 id="s-security">{t('settings.security')}</h2><p role="status">{t('app.loading')}</p></section>;
   const en = getLang() === 'en';
 
   const addPasskey = async () => {
@@ -84,8 +85,8 @@ export function SecurityPage({ me }: { me: Account }) {
   };
 
   return (
-    <div className="security">
-      <section aria-labelledby="sec-advice"><h2 id="sec-advice">{t('security.advice')}</h2>
+    <section className="security" aria-labelledby="s-security"><h2 id="s-security">{t('settings.security')}</h2>
+      <section aria-labelledby="sec-advice"><h3 id="sec-advice">{t('security.advice')}</h3>
         <ul className="advice">
           {/* docs/api.md: each advice states a problem; status "ok" means it does not apply. */}
           {o.advice.filter((a) => a.status === 'warning').map((a) => <li key={a.code} className="warning"><span aria-hidden="true">⚠ </span>{en ? a.en : a.fr}</li>)}
@@ -94,7 +95,7 @@ export function SecurityPage({ me }: { me: Account }) {
         <p className="muted small">{t('security.account', { address: me.address })}</p>
       </section>
 
-      <section aria-labelledby="sec-sessions"><h2 id="sec-sessions">{t('security.sessions')}</h2>
+      <section aria-labelledby="sec-sessions"><h3 id="sec-sessions">{t('security.sessions')}</h3>
         <ul className="plain-list">
           {o.sessions.map((s) => (
             <li key={s.id}>
@@ -110,23 +111,23 @@ export function SecurityPage({ me }: { me: Account }) {
         <button type="button" className="btn" onClick={() => void signOut().then(() => location.assign('/connexion'))}>{t('app.signOut')}</button>
       </section>
 
-      <section aria-labelledby="sec-recovery"><h2 id="sec-recovery">{t('security.recoveryTitle')}</h2>
+      <section aria-labelledby="sec-recovery"><h3 id="sec-recovery">{t('security.recoveryTitle')}</h3>
         <RecoveryEmail key={o.recoveryEmail ?? ''} current={o.recoveryEmail} own={me.address} onSaved={load} />
       </section>
 
-      <section aria-labelledby="sec-2fa"><h2 id="sec-2fa">{t('security.twoFactor')}</h2>
+      <section aria-labelledby="sec-2fa"><h3 id="sec-2fa">{t('security.twoFactor')}</h3>
         <p>{o.twoFactor.enabled ? t('security.twoFactorOn') : t('security.twoFactorOff')}</p>
         {codes && <RecoveryCodes codes={codes} />}
         {!o.twoFactor.totp && <TotpSetup onEnabled={(c) => { setCodes(c); load(); }} />}
         {o.twoFactor.totp && <PasswordPrompt label={t('security.totpDisable')} onSubmit={(pw) => void security.totpDisable(pw).then(load, fail)} />}
         {o.twoFactor.enabled && (
           <>
-            <h3>{t('security.recoveryCodes')}</h3>
+            <h4>{t('security.recoveryCodes')}</h4>
             <p>{t('security.recoveryLeft', { n: o.twoFactor.recoveryCodesLeft })}</p>
             <PasswordPrompt label={t('security.newRecoveryCodes')} onSubmit={(pw) => void security.recoveryCodes(pw).then((r) => setCodes(r.recoveryCodes), fail)} />
           </>
         )}
-        <h3>{t('security.passkeys')}</h3>
+        <h4>{t('security.passkeys')}</h4>
         <ul className="plain-list">
           {passkeys.map((p) => (
             <li key={p.id}>{p.name} <span className="muted small">{formatFullDate(p.createdAt)}</span>
@@ -137,7 +138,7 @@ export function SecurityPage({ me }: { me: Account }) {
         {typeof PublicKeyCredential !== 'undefined' && <button type="button" className="btn" onClick={() => void addPasskey()}>{t('security.addPasskey')}</button>}
       </section>
 
-      <section aria-labelledby="sec-app"><h2 id="sec-app">{t('security.appPasswords')}</h2>
+      <section aria-labelledby="sec-app"><h3 id="sec-app">{t('security.appPasswords')}</h3>
         <p className="muted">{t('security.appPasswordsIntro')}</p>
         {newAppPw && <p className="banner info" role="status">{t('security.appPasswordShown')} <code className="secret">{newAppPw}</code></p>}
         <ul className="plain-list">
@@ -152,7 +153,7 @@ export function SecurityPage({ me }: { me: Account }) {
         <PasswordPrompt label={t('security.createAppPassword')} onSubmit={(pw) => void security.appPasswordCreate(appName || 'Thunderbird', ['imap', 'smtp', 'dav'], pw).then((r) => { setNewAppPw(r.password); setAppName(''); load(); }, fail)} />
       </section>
 
-      <section aria-labelledby="sec-hist"><h2 id="sec-hist">{t('security.history')}</h2>
+      <section aria-labelledby="sec-hist"><h3 id="sec-hist">{t('security.history')}</h3>
         <table className="data-table">
           <caption className="sr-only">{t('security.history')}</caption>
           <thead><tr><th scope="col">{t('security.when')}</th><th scope="col">{t('security.where')}</th><th scope="col">{t('security.how')}</th><th scope="col">{t('security.result')}</th></tr></thead>
@@ -163,6 +164,6 @@ export function SecurityPage({ me }: { me: Account }) {
           </tbody>
         </table>
       </section>
-    </div>
+    </section>
   );
 }

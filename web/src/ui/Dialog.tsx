@@ -1,9 +1,11 @@
 /** Accessible modal dialog on the native <dialog> element (focus trap and Escape for free). */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { t } from '../i18n/index.ts';
 
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; wide?: boolean; footer?: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Unique: a confirmation can open over another dialog.
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -12,9 +14,12 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
     return () => opener?.focus?.();
   }, []);
   return (
-    <dialog ref={ref} className={`dialog${props.wide ? ' wide' : ''}`} aria-labelledby="dialog-title" onClose={props.onClose} onCancel={(e) => { e.preventDefault(); props.onClose(); }}>
+    <dialog ref={ref} className={`dialog${props.wide ? ' wide' : ''}`} aria-labelledby={titleId}
+      // React passes a nested dialog's close and cancel up through its tree: answer only our own.
+      onClose={(e) => { if (e.target === e.currentTarget) props.onClose(); }}
+      onCancel={(e) => { if (e.target !== e.currentTarget) return; e.preventDefault(); props.onClose(); }}>
       <div className="dialog-head">
-        <h2 id="dialog-title">{props.title}</h2>
+        <h2 id={titleId}>{props.title}</h2>
         <button type="button" className="btn icon" onClick={props.onClose}>
           <span aria-hidden="true">×</span><span className="sr-only">{t('common.close')}</span>
         </button>
