@@ -1,16 +1,17 @@
 /** The signed-in shell: header, folders, list, reader, composer, settings, help; push and shortcuts. */
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import { clientConfig, signOut, type Account } from '../api/auth.ts';
 import { formatFullDate, t, tn } from '../i18n/index.ts';
 import { navigate, query, segments, useLocation } from '../router.ts';
-import { applyServerCalendar, getPrefs, usePrefs, isWorkingTime } from '../prefs.ts';
+import { applyServerCalendar, usePrefs, isWorkingTime } from '../prefs.ts';
 import { Toasts, toast } from '../ui/toast.tsx';
 import { reasonText } from '../ui/errors.ts';
 import { Icon } from '../ui/Icon.tsx';
-import { byRole, copyEmails, getFull, peekFull, getThread, reportPhishing, VERDICT, getIdentities, getMailboxes, getQuota, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox, type Quota } from './data.ts';
+import { byRole, copyEmails, getFull, peekFull, getThread, reportPhishing, VERDICT, getIdentities, moveEmails, destroyEmails, setKeyword, type EmailFull, type Identity, type Mailbox } from './data.ts';
 import { FolderList, QuotaBanner, QuotaGauge, roleName } from './FolderList.tsx';
 import { MessageList, type ListHandle } from './MessageList.tsx';
+import { useMailboxes } from './useMailboxes.ts';
 import { Reader } from './Reader.tsx';
 import { Conversation } from './Conversation.tsx';
 import { hiddenMailboxes, scopeOf, visibleMembers } from './threads.ts';
@@ -32,10 +33,9 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const path = useLocation();
   const seg = segments(path);
   const prefs = usePrefs();
-  const [boxes, setBoxes] = useState<Mailbox[]>([]);
-  const [quota, setQuota] = useState<Quota | null>(null);
   const [identities, setIdentities] = useState<Identity[]>([]);
   const [version, setVersion] = useState(0);
+  const { boxes, quota, refresh } = useMailboxes(jmap, () => setVersion((v) => v + 1));
   const [open, setOpen] = useState<EmailFull | null>(null);
   const [thread, setThread] = useState<EmailFull[] | undefined>(undefined);
   const [checked, setChecked] = useState<Set<string>>(new Set());
@@ -60,46 +60,13 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const hiddenRef = useRef(hidden);
   hiddenRef.current = hidden;
 
-  const seenUnread = useRef(-1);
-  const refresh = useCallback(async () => {
-    const [b, q] = await Promise.all([getMailboxes(jmap), getQuota(jmap)]);
-    setBoxes(b);
-    const ib = byRole(b, 'inbox');
-    if (ib) seenUnread.current = ib.unreadEmails;
-    try { if (ib) localStorage.setItem(`preau.inbox.${jmap.accountId}`, ib.id); } catch { /* private mode */ }
-    setQuota(q);
-  }, [jmap]);
-
-  useEffect(() => {
-    void refresh().catch(() => toast(t('app.loadError'), { error: true }));
-    void getIdentities(jmap).then(setIdentities);
-  }, [jmap, refresh]);
+  useEffect(() => { void getIdentities(jmap).then(setIdentities); }, [jmap]);
 
   // Droit à la déconnexion: the institution's working time and school holidays.
   useEffect(() => { void clientConfig().then(applyServerCalendar); }, []);
   // Once the screen is idle (web/src/codeCache.ts).
   useEffect(warmCodeCache, []);
 
-  // RFC 8620 §7.3: push. New unread mail in the inbox → desktop notification when allowed.
-  // The inbox's unread count last seen (the first Mailbox/get, then each refresh and push): a push
-  // that raises it means new mail. (The server sends no event at connection, so counting from the
-  // first push would miss the first new message.)
-  useEffect(() => {
-    return jmap.push(async (changed) => {
-      const mine = changed[jmap.accountId];
-      if (!mine) return;
-      const b = await getMailboxes(jmap).catch(() => null);
-      if (b) {
-        const before = seenUnread.current;
-        setBoxes(b);
-        const ib = byRole(b, 'inbox');
-        if (ib && before >= 0 && ib.unreadEmails > before) notifyNewMail(ib.unreadEmails - before);
-        seenUnread.current = ib?.unreadEmails ?? before;
-      }
-      setVersion((v) => v + 1);
-      void getQuota(jmap).then(setQuota);
-    });
-  }, [jmap]);
 
   // Open the message named in the URL; mark it read. A layout effect: React renders its state
   // updates before the browser paints (a passive effect's would wait for a later task).
@@ -401,13 +368,4 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
 /** Benchmarks read this mark: first list rows painted. */
 function markPainted(): void {
   if (!performance.getEntriesByName('preau:list-painted').length) performance.mark('preau:list-painted');
-}
-
-function notifyNewMail(n: number): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const p = getPrefs();
-  if (!p.notifications) return;
-  // Droit à la déconnexion: quiet outside working time unless the user turned quiet hours off.
-  if (p.quietHours && !isWorkingTime(new Date())) return;
-  new Notification(t('app.name'), { body: tn('notify.newMail', n), tag: 'preau-new-mail' });
 }
