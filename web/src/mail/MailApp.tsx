@@ -199,7 +199,7 @@ export function MailApp({ jmap, me, onSignedOut }: { jmap: Jmap; me: Account; on
   const pending = usePendingSends(jmap, version);
   const callBack = (submissionId: string, emailId: string) => cancelScheduled(jmap, submissionId, emailId, boxes)
     .then(() => { toast(t('compose.scheduleCanceled')); if (openId === emailId) closeEmail(); setCompose({ mode: 'draft', draftId: emailId }); setVersion((v) => v + 1); void refresh(); })
-    .catch((e) => toast(t('compose.cancelFailed', { reason: reasonText(e) }), { error: true }));
+    .catch((e) => { toast(t('compose.cancelFailed', { reason: reasonText(e) }), { error: true }); });
   const scheduledNotice = open && pending.get(open.id) ? <ScheduledBanner pending={pending.get(open.id)!} onCancel={(p) => callBack(p.submissionId, p.emailId)} /> : null;
 
   const onSend = (job: SendJob) => {
