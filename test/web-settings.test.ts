@@ -139,8 +139,8 @@ describe('display settings (browser, real server)', { skip: hasChromium ? false 
     await page.getByRole('link', { name: names.inbox }).first().click();
     return out;
   }
-  const FR = { inbox: /Boîte de réception/, settings: 'Paramètres', sections: ['Affichage', 'Notifications', 'Signatures', 'Langue', 'Sécurité'] };
-  const EN = { inbox: /Inbox/, settings: 'Settings', sections: ['Display', 'Notifications', 'Signatures', 'Language', 'Security'] };
+  const FR = { inbox: /Boîte de réception/, settings: 'Paramètres', sections: ['Affichage', 'Notifications', 'Identités et signatures', 'Langue', 'Sécurité'] };
+  const EN = { inbox: /Inbox/, settings: 'Settings', sections: ['Display', 'Notifications', 'Identities and signatures', 'Language', 'Security'] };
 
   test('axe: English interface on the inbox, the reader and the settings', async () => {
     const page = await signInPage(browser, base, karim);

@@ -281,7 +281,7 @@ export async function getQuota(j: Jmap): Promise<Quota | null> {
 
 type QuotaList = { list: { used: number; hardLimit: number; resourceType: string; types?: string[] }[] };
 
-export interface Identity { id: string; name: string; email: string; textSignature?: string; htmlSignature?: string; replyTo?: Address[] | null }
+export interface Identity { id: string; name: string; email: string; textSignature?: string; htmlSignature?: string; replyTo?: Address[] | null; mayDelete?: boolean }
 
 export async function getIdentities(j: Jmap): Promise<Identity[]> {
   if (!j.has(SUBMISSION)) return [];
@@ -292,8 +292,27 @@ export async function getIdentities(j: Jmap): Promise<Identity[]> {
   }
 }
 
+type SetAnswer = { created?: Record<string, Identity> | null; notCreated?: Record<string, { type: string; description?: string }> | null; notUpdated?: Record<string, { type: string; description?: string }> | null; notDestroyed?: Record<string, { type: string; description?: string }> | null };
+
+/** RFC 8621 §6.3 Identity/set; a refusal throws SetFailed with its SetError type. */
 export async function updateIdentity(j: Jmap, id: string, patch: Partial<Identity>): Promise<void> {
-  await j.one('Identity/set', { update: { [id]: patch } }, [SUBMISSION]);
+  const r = await j.one<SetAnswer>('Identity/set', { update: { [id]: patch } }, [SUBMISSION]);
+  const e = r.notUpdated?.[id];
+  if (e) throw new SetFailed(e);
+}
+
+/** A new identity for one of the account's own addresses (forbiddenFrom otherwise). */
+export async function createIdentity(j: Jmap, i: { name: string; email: string }): Promise<Identity> {
+  const r = await j.one<SetAnswer>('Identity/set', { create: { n: i } }, [SUBMISSION]);
+  const e = r.notCreated?.n;
+  if (e) throw new SetFailed(e);
+  return { ...i, textSignature: '', htmlSignature: '', replyTo: null, mayDelete: true, ...r.created?.n } as Identity;
+}
+
+export async function destroyIdentity(j: Jmap, id: string): Promise<void> {
+  const r = await j.one<SetAnswer>('Identity/set', { destroy: [id] }, [SUBMISSION]);
+  const e = r.notDestroyed?.[id];
+  if (e) throw new SetFailed(e);
 }
 
 /** RFC 8621 §5.1: SearchSnippet/get for highlighted subject/preview. */

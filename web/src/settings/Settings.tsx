@@ -1,4 +1,4 @@
-/** Settings: display, notifications and quiet hours, signatures, language, security. */
+/** Settings: display, notifications and quiet hours, identities and signatures, language, security. */
 import { useState } from 'react';
 import type { Jmap } from '../api/jmap.ts';
 import type { Account } from '../api/auth.ts';
@@ -7,7 +7,8 @@ import { navigate, segments, useLocation } from '../router.ts';
 import { getPrefs, setPrefs, usePrefs } from '../prefs.ts';
 import { toast } from '../ui/toast.tsx';
 import { reasonText } from '../ui/errors.ts';
-import { updateIdentity, type Identity } from '../mail/data.ts';
+import type { Identity } from '../mail/data.ts';
+import { Identities } from './Identities.tsx';
 import { SecurityPage } from './Security.tsx';
 
 const SECTIONS: [string, Key][] = [['affichage', 'settings.display'], ['notifications', 'settings.notifications'], ['signatures', 'settings.signatures'], ['langue', 'settings.language'], ['securite', 'settings.security']];
@@ -25,7 +26,7 @@ export default function Settings({ jmap, me, identities, onIdentities }: { jmap:
       </nav>
       {section === 'affichage' && <Display />}
       {section === 'notifications' && <Notifications />}
-      {section === 'signatures' && <Signatures jmap={jmap} identities={identities} onIdentities={onIdentities} />}
+      {section === 'signatures' && <Identities jmap={jmap} identities={identities} onIdentities={onIdentities} />}
       {section === 'langue' && <Language />}
       {section === 'securite' && <SecurityPage me={me} />}
     </div>
@@ -99,31 +100,6 @@ function Notifications() {
           ))}
         </div>
       </fieldset>
-    </section>
-  );
-}
-
-function Signatures({ jmap, identities, onIdentities }: { jmap: Jmap; identities: Identity[]; onIdentities: (i: Identity[]) => void }) {
-  const [drafts, setDrafts] = useState<Record<string, string>>(() => Object.fromEntries(identities.map((i) => [i.id, i.textSignature ?? ''])));
-  if (!identities.length) return <section><h2>{t('settings.signatures')}</h2><p>{t('settings.noIdentities')}</p></section>;
-  return (
-    <section aria-labelledby="s-sig"><h2 id="s-sig">{t('settings.signatures')}</h2>
-      {identities.map((i) => (
-        <form key={i.id} className="identity" onSubmit={async (e) => {
-          e.preventDefault();
-          try {
-            await updateIdentity(jmap, i.id, { textSignature: drafts[i.id], htmlSignature: '' });
-            onIdentities(identities.map((x) => (x.id === i.id ? { ...x, textSignature: drafts[i.id], htmlSignature: '' } : x)));
-            toast(t('settings.saved'));
-          } catch (err) {
-            toast(t('app.actionFailed', { reason: reasonText(err) }), { error: true });
-          }
-        }}>
-          <label htmlFor={`sig-${i.id}`}>{t('settings.signatureFor', { email: i.name ? `${i.name} <${i.email}>` : i.email })}</label>
-          <textarea id={`sig-${i.id}`} rows={5} value={drafts[i.id] ?? ''} onChange={(e) => setDrafts({ ...drafts, [i.id]: e.target.value })} />
-          <button type="submit" className="btn primary">{t('common.save')}</button>
-        </form>
-      ))}
     </section>
   );
 }
