@@ -112,7 +112,8 @@ async function main(): Promise<void> {
     app = a;
   } else {
     const child = spawn(process.execPath, ['src/main.ts', 'serve'], {
-      env: { ...process.env, PREAU_DATA_DIR: sc.dataDir, PREAU_DOMAIN: sc.domain, PREAU_ORG_NAME: sc.orgName, ...(sc.databaseUrl ? { PREAU_DATABASE_URL: sc.databaseUrl } : {}), PREAU_HTTP_PORT: String(httpPort), PREAU_SMTP_PORT: '0', PREAU_SUBMISSION_PORT: '0', PREAU_IMAP_PORT: '0', PREAU_LOG_LEVEL: 'silent' },
+      // Only the server's own settings: it refuses unknown PREAU_* names (PREAU_BENCH_PG, PREAU_TEST_PG).
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PREAU_'))), PREAU_DATA_DIR: sc.dataDir, PREAU_DOMAIN: sc.domain, PREAU_ORG_NAME: sc.orgName, ...(sc.databaseUrl ? { PREAU_DATABASE_URL: sc.databaseUrl } : {}), PREAU_HTTP_PORT: String(httpPort), PREAU_SMTP_PORT: '0', PREAU_SUBMISSION_PORT: '0', PREAU_IMAP_PORT: '0', PREAU_LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
