@@ -2,27 +2,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { addAlias } from '../src/accounts/service.ts';
 import { axe, hasChromium, launchLoopback, mailState, settledValue, signInPage } from './web-helpers.ts';
 import { addRecipient, jmapSubmission, received, waitReceived, type Who } from './web-compose-helpers.ts';
 
 describe('writing: identities, uploads, scheduling (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let karim: Who;
 
   before(async () => {
-    app = await startTestApp();
     karim = await app.account('Karim', 'Benali');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   const newMessage = async (page: Page) => {

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { addAlias } from '../src/accounts/service.ts';
 import { ingest } from '../src/mail/ingest.ts';
 import type { AccountId } from '../src/store/ids.ts';
@@ -11,27 +12,20 @@ import { hasChromium, launchLoopback, settledValue, signInPage } from './web-hel
 import { addRecipient, chips, download, mixedMessage, received, waitReceived, type Who } from './web-compose-helpers.ts';
 
 describe('writing: recipients and bodies (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let elodie: Who;
   let karim: Who;
   let sophie: Who;
   let marc: Who;
 
   before(async () => {
-    app = await startTestApp();
     elodie = await app.account('Élodie', 'Lefèvre');
     karim = await app.account('Karim', 'Benali');
     sophie = await app.account('Sophie', 'Durand');
     marc = await app.account('Marc', 'Petit');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   /** Put a raw message in Élodie's inbox, as SMTP would. */

@@ -3,21 +3,21 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { axe, hasChromium, launchLoopback, signInPage, TEST_PREFS } from './web-helpers.ts';
 
 const LONG_NAME = 'Compte-rendu du conseil de classe de la sixième A du deuxième trimestre, avec les appréciations de chaque enseignant et les décisions.pdf';
 
 describe('webmail polish: reading, settings, sign-in (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let tom: { id: number; address: string; password: string };
 
   before(async () => {
-    app = await startTestApp();
     tom = await app.account('Tom', 'Girard');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: app.ports.smtp, secure: false, ignoreTLS: true });
     await t.sendMail({ from: 'Claire Martin <claire.martin@mairie.example>', to: tom.address, subject: 'Conseil de classe', text: 'Voici le compte-rendu.', attachments: [{ filename: LONG_NAME, content: Buffer.from('%PDF-1.4\n%%EOF\n'), contentType: 'application/pdf' }] });
     // HTML only (no text/plain part), written to do harm: scripts, handlers, trackers, remote CSS, a form, a deceptive link.
@@ -30,12 +30,6 @@ describe('webmail polish: reading, settings, sign-in (browser, real server)', { 
         + '<div onmouseover="alert(4)" style="background:url(//evil.example/y.png)">Merci de votre confiance.</div></body></html>',
     });
     t.close();
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   async function open(page: Page, subject: string): Promise<void> {

@@ -3,13 +3,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { TestApp } from './helpers/app.ts';
+import { browserSuite } from './helpers/browser-suite.ts';
 import { axe, hasChromium, jmapRequest, launchLoopback, mailState, signInPage } from './web-helpers.ts';
 
 describe('webmail polish: folders and deleting (browser, real server)', { skip: hasChromium ? false : 'chromium is not installed (/usr/bin/chromium)' }, () => {
-  let app: TestApp | null = null;
+  let app: TestApp;
   let browser: Browser;
   let base = '';
+  browserSuite({}, (s) => ({ app, browser, base } = s));
   let lea: { id: number; address: string; password: string };
 
   async function mx(subject: string): Promise<void> {
@@ -29,19 +31,11 @@ describe('webmail polish: folders and deleting (browser, real server)', { skip: 
   }
 
   before(async () => {
-    app = await startTestApp();
     lea = await app.account('Léa', 'Roux');
-    base = app.ctx.config.publicUrl.replace(/\/+$/, '');
     for (const s of ['Corb 1', 'Corb 2', 'Corb 3']) await mx(s);
     const trash = await byRole('trash');
     const st = await mailState(base, lea);
     await jmapRequest(base, lea, [['Email/set', { update: Object.fromEntries(st.map((m) => [m.id, { mailboxIds: { [trash.id]: true } }])) }, 's']]);
-    browser = await launchLoopback();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   test('permanent delete from the Trash: a message the server refuses to destroy is counted and stays listed', async () => {
