@@ -4,33 +4,10 @@ import * as auth from '../api/auth.ts';
 import { HttpError } from '../api/http.ts';
 import { t } from '../i18n/index.ts';
 import { navigate, query } from '../router.ts';
-import { AuthFrame, ErrorBox, errorText, problemText, useRequiredFields } from './SignIn.tsx';
+import { AuthFrame, checkNew, ErrorBox, errorText, formErrorText, NewPasswordFields, useRequiredFields } from './SignIn.tsx';
 
 function Link({ to, label }: { to: string; label: string }) {
   return <a href={to} onClick={(e) => { e.preventDefault(); navigate(to); }}>{label}</a>;
-}
-
-/** The new password twice, checked here first (the server's policy answers the rest, translated). */
-function NewPasswordFields({ prefix, next, confirm, setNext, setConfirm, field }: { prefix: string; next: string; confirm: string; setNext: (v: string) => void; setConfirm: (v: string) => void; field: ReturnType<typeof useRequiredFields>['field'] }) {
-  return (
-    <>
-      <div className="field">
-        <label htmlFor={`${prefix}-new`}>{t('auth.newPassword')}</label>
-        <input id={`${prefix}-new`} type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} {...field(`${prefix}-new`, `${prefix}-hint`)} />
-        <span className="hint" id={`${prefix}-hint`}>{t('auth.passwordAdvice')}</span>
-      </div>
-      <div className="field">
-        <label htmlFor={`${prefix}-confirm`}>{t('auth.confirmPassword')}</label>
-        <input id={`${prefix}-confirm`} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} {...field(`${prefix}-confirm`)} />
-      </div>
-    </>
-  );
-}
-
-function checkNew(next: string, confirm: string): string {
-  if (next !== confirm) return t('auth.passwordsDiffer');
-  if (next.length < 12) return t('auth.passwordTooShort');
-  return '';
 }
 
 export function LostPassword() {
@@ -97,7 +74,7 @@ function CodeReset({ identifier, onBack }: { identifier: string; onBack: () => v
       setDone(true);
     } catch (err) {
       if (err instanceof HttpError && (err.code === 'invalid-token' || err.code === 'validation-failed')) setError(t('auth.codeInvalid'));
-      else setError(err instanceof HttpError && err.status === 400 ? problemText(err) : errorText(err));
+      else setError(formErrorText(err));
     }
   }
   return (
@@ -151,7 +128,7 @@ export function ResetPassword() {
       if (err instanceof HttpError && err.code === 'invalid-token') {
         setError(t('auth.resetInvalid'));
         setDead(true);
-      } else setError(err instanceof HttpError && err.status === 400 ? problemText(err) : errorText(err));
+      } else setError(formErrorText(err));
     }
   }
   return (

@@ -207,6 +207,34 @@ export function SecondFactor({ methods, onStep, onCancel }: { methods: string[];
   );
 }
 
+/** The new password twice, checked here first (the server's policy answers the rest, translated). */
+export function NewPasswordFields({ prefix, next, confirm, setNext, setConfirm, field }: { prefix: string; next: string; confirm: string; setNext: (v: string) => void; setConfirm: (v: string) => void; field: ReturnType<typeof useRequiredFields>['field'] }) {
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${prefix}-new`}>{t('auth.newPassword')}</label>
+        <input id={`${prefix}-new`} type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} {...field(`${prefix}-new`, `${prefix}-hint`)} />
+        <span className="hint" id={`${prefix}-hint`}>{t('auth.passwordAdvice')}</span>
+      </div>
+      <div className="field">
+        <label htmlFor={`${prefix}-confirm`}>{t('auth.confirmPassword')}</label>
+        <input id={`${prefix}-confirm`} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} {...field(`${prefix}-confirm`)} />
+      </div>
+    </>
+  );
+}
+
+export function checkNew(next: string, confirm: string): string {
+  if (next !== confirm) return t('auth.passwordsDiffer');
+  if (next.length < 12) return t('auth.passwordTooShort');
+  return '';
+}
+
+/** A refused form: the server's problem details for `statuses` (what the user typed), else the generic failure text. */
+export function formErrorText(err: unknown, statuses: number[] = [400]): string {
+  return err instanceof HttpError && statuses.includes(err.status) ? problemText(err) : errorText(err);
+}
+
 export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -218,14 +246,14 @@ export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => voi
     e.preventDefault();
     const missing = req.check(e.currentTarget);
     if (missing) return setError(missing);
-    if (next !== confirm) return setError(t('auth.passwordsDiffer'));
-    if (next.length < 12) return setError(t('auth.passwordTooShort'));
+    const wrong = checkNew(next, confirm);
+    if (wrong) return setError(wrong);
     setBusy(true);
     setError('');
     try {
       onStep(await auth.changePassword(current, next));
     } catch (err) {
-      setError(err instanceof HttpError && (err.status === 400 || err.status === 403) ? problemText(err) : errorText(err));
+      setError(formErrorText(err, [400, 403]));
     } finally {
       setBusy(false);
     }
@@ -238,15 +266,7 @@ export function ChangePassword({ onStep }: { onStep: (s: auth.SignInStep) => voi
           <label htmlFor="pw-current">{t('auth.currentPassword')}</label>
           <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} {...req.field('pw-current')} />
         </div>
-        <div className="field">
-          <label htmlFor="pw-new">{t('auth.newPassword')}</label>
-          <input id="pw-new" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} {...req.field('pw-new', 'pw-new-hint')} />
-          <span className="hint" id="pw-new-hint">{t('auth.passwordAdvice')}</span>
-        </div>
-        <div className="field">
-          <label htmlFor="pw-confirm">{t('auth.confirmPassword')}</label>
-          <input id="pw-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} {...req.field('pw-confirm')} />
-        </div>
+        <NewPasswordFields prefix="pw" next={next} confirm={confirm} setNext={setNext} setConfirm={setConfirm} field={req.field} />
         <ErrorBox message={error} />
         <button className="btn primary wide" type="submit" disabled={busy}>{t('auth.changeSubmit')}</button>
       </form>
