@@ -29,6 +29,23 @@ export class MethodError extends Error {
   }
 }
 
+/** A refusal in a /set response (RFC 8620 §5.3 SetError): its type says what went wrong. */
+export class SetFailed extends Error {
+  type: string;
+  properties?: string[];
+  constructor(e: { type: string; description?: string; properties?: string[] }) {
+    super(e.description ?? e.type);
+    this.type = e.type;
+    this.properties = e.properties;
+  }
+}
+
+/** RFC 8620 §5.3: the SetError of `id` in a /set response, under notCreated, notUpdated or notDestroyed, thrown as SetFailed. */
+export function throwIfRefused(r: { notCreated?: unknown; notUpdated?: unknown; notDestroyed?: unknown }, not: 'notCreated' | 'notUpdated' | 'notDestroyed', id: string): void {
+  const e = (r[not] as Record<string, { type: string; description?: string; properties?: string[] }> | null | undefined)?.[id];
+  if (e) throw new SetFailed(e);
+}
+
 export class Jmap {
   session: JmapSession;
   accountId: string;

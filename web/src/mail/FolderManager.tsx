@@ -1,11 +1,12 @@
 /** Create, rename, delete folders; empty Trash and Junk. RFC 8621 §2.5 Mailbox/set. */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Jmap } from '../api/jmap.ts';
 import { t, tn, type Key } from '../i18n/index.ts';
 import { Dialog, Confirm } from '../ui/Dialog.tsx';
 import { toast } from '../ui/toast.tsx';
 import { reasonText } from '../ui/errors.ts';
-import { createMailbox, deleteMailbox, emptyMailbox, EmptyStalled, renameMailbox, SetFailed, type Mailbox } from './data.ts';
+import { SetFailed, type Jmap } from '../api/jmap.ts';
+import type { Mailbox } from './data.ts';
+import { createMailbox, deleteMailbox, emptyMailbox, EmptyStalled, renameMailbox } from './folders.ts';
 import { orderedMailboxes, roleName } from './FolderList.tsx';
 
 /** What is wrong with `name` for a folder under `parentId` (null: nothing), checked before asking the server. */

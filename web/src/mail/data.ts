@@ -1,5 +1,5 @@
 /** Mail operations over JMAP. RFC 8621 §2 (Mailbox), §4 (Email), §5 (SearchSnippet), §7 (submission); RFC 9425 (Quota). */
-import { Jmap, QUOTA, SUBMISSION } from '../api/jmap.ts';
+import { Jmap, QUOTA, SUBMISSION, throwIfRefused } from '../api/jmap.ts';
 import { forget, has, peek, put, take } from '../api/prefetch.ts';
 import { getPrefs } from '../prefs.ts';
 
@@ -208,63 +208,6 @@ export async function destroyEmails(j: Jmap, ids: string[]): Promise<string[]> {
   return Object.keys(r.notDestroyed ?? {});
 }
 
-/** A refusal in a /set response (RFC 8620 §5.3 SetError): its type says what went wrong. */
-export class SetFailed extends Error {
-  type: string;
-  properties?: string[];
-  constructor(e: { type: string; description?: string; properties?: string[] }) {
-    super(e.description ?? e.type);
-    this.type = e.type;
-    this.properties = e.properties;
-  }
-}
-
-export async function createMailbox(j: Jmap, name: string, parentId: string | null): Promise<void> {
-  const r = await j.one<{ notCreated?: Record<string, { type: string; description?: string; properties?: string[] }> }>('Mailbox/set', { create: { n: { name, parentId } } });
-  const e = r.notCreated?.n;
-  if (e) throw new SetFailed(e);
-}
-
-export async function renameMailbox(j: Jmap, id: string, name: string): Promise<void> {
-  const r = await j.one<{ notUpdated?: Record<string, { type: string; description?: string; properties?: string[] }> }>('Mailbox/set', { update: { [id]: { name } } });
-  const e = r.notUpdated?.[id];
-  if (e) throw new SetFailed(e);
-}
-
-export async function deleteMailbox(j: Jmap, id: string): Promise<void> {
-  // RFC 8621 §2.5: onDestroyRemoveEmails removes the emails that are only in this mailbox.
-  const r = await j.one<{ notDestroyed?: Record<string, { type: string; description?: string }> }>('Mailbox/set', { destroy: [id], onDestroyRemoveEmails: true });
-  const e = r.notDestroyed?.[id];
-  if (e) throw new SetFailed(e);
-}
-
-/** Raised when emptying a folder stops: the server destroys nothing more. */
-export class EmptyStalled extends Error {
-  left: number;
-  constructor(left: number) {
-    super(`${left} emails could not be destroyed`);
-    this.left = left;
-  }
-}
-
-/**
- * Empty Trash/Junk: query the ids in pages of 500, destroy them, until the folder is empty. Stops
- * (EmptyStalled) when a round destroys nothing, so that a server refusing every destroy cannot
- * keep the client looping.
- */
-export async function emptyMailbox(j: Jmap, mailboxId: string): Promise<void> {
-  let before = Infinity;
-  for (;;) {
-    const q = await j.one<{ ids: string[]; total?: number }>('Email/query', { filter: { inMailbox: mailboxId }, limit: 500, calculateTotal: true });
-    const left = q.total ?? q.ids.length;
-    if (!q.ids.length) return;
-    if (left >= before) throw new EmptyStalled(left);
-    before = left;
-    const refused = await destroyEmails(j, q.ids);
-    if (refused.length === q.ids.length) throw new EmptyStalled(left);
-  }
-}
-
 export interface Quota { used: number; hardLimit: number }
 
 /** RFC 9425 §4: Quota/get, or the account capability when the quota extension is absent. */
@@ -296,23 +239,18 @@ type SetAnswer = { created?: Record<string, Identity> | null; notCreated?: Recor
 
 /** RFC 8621 §6.3 Identity/set; a refusal throws SetFailed with its SetError type. */
 export async function updateIdentity(j: Jmap, id: string, patch: Partial<Identity>): Promise<void> {
-  const r = await j.one<SetAnswer>('Identity/set', { update: { [id]: patch } }, [SUBMISSION]);
-  const e = r.notUpdated?.[id];
-  if (e) throw new SetFailed(e);
+  throwIfRefused(await j.one<SetAnswer>('Identity/set', { update: { [id]: patch } }, [SUBMISSION]), 'notUpdated', id);
 }
 
 /** A new identity for one of the account's own addresses (forbiddenFrom otherwise). */
 export async function createIdentity(j: Jmap, i: { name: string; email: string }): Promise<Identity> {
   const r = await j.one<SetAnswer>('Identity/set', { create: { n: i } }, [SUBMISSION]);
-  const e = r.notCreated?.n;
-  if (e) throw new SetFailed(e);
+  throwIfRefused(r, 'notCreated', 'n');
   return { ...i, textSignature: '', htmlSignature: '', replyTo: null, mayDelete: true, ...r.created?.n } as Identity;
 }
 
 export async function destroyIdentity(j: Jmap, id: string): Promise<void> {
-  const r = await j.one<SetAnswer>('Identity/set', { destroy: [id] }, [SUBMISSION]);
-  const e = r.notDestroyed?.[id];
-  if (e) throw new SetFailed(e);
+  throwIfRefused(await j.one<SetAnswer>('Identity/set', { destroy: [id] }, [SUBMISSION]), 'notDestroyed', id);
 }
 
 /** RFC 8621 §5.1: SearchSnippet/get for highlighted subject/preview. */
